@@ -1,0 +1,177 @@
+"""Forms for logging in, joining by invitation, profiles and invitations."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    FieldList,
+    FormField,
+    IntegerField,
+    PasswordField,
+    SelectChoice,
+    SelectField,
+    StringField,
+)
+from wtforms.form import Form
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+
+from coil.core.forms import options
+from coil.core.reference import CEFR_LEVELS, is_language, language_names
+from coil.core.time import is_timezone
+
+
+def _locale_choices() -> list[SelectChoice]:
+    return options([("", _l("Browser setting")), ("en", "English"), ("nl", "Nederlands")])
+
+
+def validate_timezone(form: FlaskForm, field: StringField) -> None:
+    """Accept only IANA time zone names."""
+    if not is_timezone(field.data):
+        raise ValidationError(_l("Choose a time zone from the list, e.g. Europe/Amsterdam."))
+
+
+class LoginForm(FlaskForm):
+    """E-mail and password, with remember-me."""
+
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+
+
+class JoinForm(FlaskForm):
+    """Create an account from an invitation."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    email = EmailField(
+        _l("E-mail address"),
+        validators=[DataRequired(), Email(check_deliverability=False), Length(max=254)],
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(), Length(min=10, max=256)],
+        description=_l("At least 10 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired(), validate_timezone],
+        description=_l("Times are shown to you in this zone."),
+    )
+    locale = SelectField(_l("Language of the site"), choices=_locale_choices, validate_choice=True)
+
+
+class ForgotPasswordForm(FlaskForm):
+    """Ask for a reset link."""
+
+    email = EmailField(_l("E-mail address"), validators=[DataRequired(), Length(max=254)])
+
+
+class ResetPasswordForm(FlaskForm):
+    """Choose a new password through a reset link."""
+
+    password = PasswordField(
+        _l("New password"),
+        validators=[DataRequired(), Length(min=10, max=256)],
+        description=_l("At least 10 characters."),
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class LanguageEntry(Form):
+    """One spoken language with a CEFR level; both empty means the row is unused."""
+
+    language = SelectField(_l("Language"), choices=[], validate_choice=False)
+    level = SelectField(
+        _l("Level (CEFR)"), choices=options([("", "—"), *[(lv, lv) for lv in CEFR_LEVELS]])
+    )
+
+    def validate_language(self, field: SelectField) -> None:
+        if field.data and not is_language(field.data):
+            raise ValidationError(_l("Choose a language from the list."))
+        if field.data and not self.level.data:
+            raise ValidationError(_l("Choose a level for this language."))
+
+
+class ProfileForm(FlaskForm):
+    """A person's name, UI language, time zone and spoken languages."""
+
+    name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=120)])
+    locale = SelectField(_l("Language of the site"), choices=_locale_choices)
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired(), validate_timezone],
+        description=_l("Every time on the site is shown to you in this zone."),
+    )
+    languages = FieldList(FormField(LanguageEntry), min_entries=4, max_entries=12)
+
+    def fill_language_choices(self, locale: str) -> None:
+        """Offer the language names in the viewer's UI language."""
+        choices = options([("", "—"), *language_names(locale).items()])
+        for entry in self.languages:
+            entry.form.language.choices = choices
+
+    def spoken_languages(self) -> list[tuple[str, str]]:
+        """Return the filled-in (language, level) rows."""
+        return [
+            (e.form.language.data, e.form.level.data)
+            for e in self.languages
+            if e.form.language.data
+        ]
+
+
+class PasswordChangeForm(FlaskForm):
+    """Change a password, confirming the current one."""
+
+    current = PasswordField(_l("Current password"), validators=[DataRequired()])
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(), Length(min=10, max=256)]
+    )
+    confirm = PasswordField(
+        _l("Repeat new password"),
+        validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))],
+    )
+
+
+class InvitationForm(FlaskForm):
+    """Create an invitation link for a role (and, for admins, an institution)."""
+
+    role = SelectField(_l("Role"), choices=[])
+    institution_id = SelectField(_l("Institution"), coerce=int, choices=[], validate_choice=True)
+    email = EmailField(
+        _l("Send the link to (optional)"),
+        validators=[Optional(), Email(check_deliverability=False), Length(max=254)],
+        description=_l("When given, only this address can use the link, and we mail it there."),
+    )
+    max_uses = IntegerField(
+        _l("How many people may use it"),
+        default=1,
+        validators=[InputRequired(), NumberRange(min=1, max=500)],
+    )
+    days = IntegerField(
+        _l("Valid for (days)"), default=14, validators=[InputRequired(), NumberRange(min=1, max=90)]
+    )
+    note = StringField(_l("Note for yourself (optional)"), validators=[Optional(), Length(max=200)])
+
+
+class LocaleForm(FlaskForm):
+    """Switch the UI language from the footer."""
+
+    locale = SelectField(choices=options([("en", "English"), ("nl", "Nederlands")]))

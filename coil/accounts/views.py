@@ -1,0 +1,294 @@
+"""Account pages: parse, authorize, call one service, render or redirect."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
+
+from coil.accounts import bp, services
+from coil.accounts.forms import (
+    ForgotPasswordForm,
+    InvitationForm,
+    JoinForm,
+    LocaleForm,
+    LoginForm,
+    PasswordChangeForm,
+    ProfileForm,
+    ResetPasswordForm,
+)
+from coil.accounts.models import Invitation, Role, User
+from coil.accounts.permissions import (
+    can_manage_invitation,
+    get_invitation_or_404,
+    invitable_roles,
+    role_required,
+)
+from coil.core.errors import ServiceError
+from coil.core.forms import form_status, options, refuse
+from coil.core.reference import timezone_choices
+from coil.core.safety import safe_next_url
+from coil.extensions import db, limiter, login_manager
+from coil.institutions.models import Institution
+
+
+@login_manager.user_loader
+def load_user(user_id: str) -> User | None:
+    """Load the logged-in user for Flask-Login (None logs a stale session out)."""
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_RATE_LIMIT"]
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login() -> ResponseReturnValue:
+    """Log in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.form_errors.append(_("The e-mail address or password is not right."))
+        else:
+            services.record_login(user)
+            login_user(user, remember=form.remember.data)
+            session.pop("locale", None)
+            return redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
+    return render_template("accounts/login.html", form=form), form_status(form)
+
+
+@bp.route("/logout", methods=["POST"])
+def logout() -> ResponseReturnValue:
+    """Log out (POST only, so a link elsewhere cannot log someone out)."""
+    if current_user.is_authenticated:
+        logout_user()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("home.index"))
+
+
+@bp.route("/join/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def join(token: str) -> ResponseReturnValue:
+    """Create an account from an invitation link."""
+    try:
+        invitation = services.find_invitation(token)
+    except ServiceError as error:
+        return render_template("accounts/invitation_problem.html", error=error), 410
+    if current_user.is_authenticated:
+        return render_template("accounts/join_signed_in.html", invitation=invitation)
+    form = JoinForm()
+    if request.method == "GET":
+        form.email.data = invitation.email
+        form.locale.data = str(get_locale() or "")
+        if invitation.institution is not None:
+            form.timezone.data = invitation.institution.timezone
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(
+                token,
+                name=form.name.data,
+                email=form.email.data,
+                password=form.password.data,
+                timezone=form.timezone.data,
+                locale=form.locale.data or None,
+            )
+        except ServiceError as error:
+            if error.field is None:
+                return render_template("accounts/invitation_problem.html", error=error), 410
+            refuse(form, error)
+        else:
+            services.record_login(user)
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/join.html", form=form, invitation=invitation, timezones=timezone_choices()
+    ), form_status(form)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def forgot_password() -> ResponseReturnValue:
+    """Ask for a password reset link; the answer never tells whether the address is known."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        return render_template("accounts/reset_sent.html", email=form.email.data)
+    return render_template("accounts/forgot_password.html", form=form), form_status(form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def reset_password(token: str) -> ResponseReturnValue:
+    """Choose a new password through a mailed link."""
+    try:
+        services.user_for_reset_token(token)
+    except ServiceError as error:
+        return render_template("accounts/reset_problem.html", error=error), 410
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            if current_user.is_authenticated:
+                logout_user()
+            flash(_("Your password is changed. Log in with the new one."), "success")
+            return redirect(url_for("accounts.login"))
+    return render_template("accounts/reset_password.html", form=form), form_status(form)
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@login_required
+def profile() -> ResponseReturnValue:
+    """Show and edit the signed-in user's profile."""
+    form = ProfileForm(obj=None)
+    if request.method == "GET":
+        form.name.data = current_user.name
+        form.locale.data = current_user.locale or ""
+        form.timezone.data = current_user.timezone
+        for entry, spoken in zip(form.languages, current_user.languages, strict=False):
+            entry.form.language.data = spoken.language
+            entry.form.level.data = spoken.level
+    form.fill_language_choices(str(get_locale()))
+    if form.validate_on_submit():
+        try:
+            services.update_profile(
+                current_user,
+                name=form.name.data,
+                locale=form.locale.data or None,
+                timezone=form.timezone.data,
+                languages=form.spoken_languages(),
+            )
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            flash(_("Your profile is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/profile.html",
+        form=form,
+        password_form=PasswordChangeForm(),
+        timezones=timezone_choices(),
+    ), form_status(form)
+
+
+@bp.route("/profile/password", methods=["POST"])
+@login_required
+def change_password() -> ResponseReturnValue:
+    """Change the signed-in user's password."""
+    form = PasswordChangeForm()
+    if form.validate_on_submit():
+        try:
+            services.change_password(current_user, form.current.data, form.password.data)
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.profile"))
+    profile_form = ProfileForm()
+    profile_form.name.data = current_user.name
+    profile_form.locale.data = current_user.locale or ""
+    profile_form.timezone.data = current_user.timezone
+    profile_form.fill_language_choices(str(get_locale()))
+    return render_template(
+        "accounts/profile.html",
+        form=profile_form,
+        password_form=form,
+        timezones=timezone_choices(),
+    ), form_status(form)
+
+
+@bp.route("/language", methods=["POST"])
+def set_language() -> ResponseReturnValue:
+    """Switch the UI language (remembered on the account, or in the session)."""
+    form = LocaleForm()
+    if form.validate_on_submit():
+        if current_user.is_authenticated:
+            services.set_locale(current_user, form.locale.data)
+        session["locale"] = form.locale.data
+    return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))
+
+
+def _invitation_form() -> InvitationForm:
+    form = InvitationForm()
+    form.role.choices = options((r.value, _role_label(r)) for r in invitable_roles(current_user))
+    if current_user.role == Role.ADMIN:
+        institutions = db.session.scalars(
+            select(Institution).where(Institution.status == "active").order_by(Institution.name)
+        )
+        form.institution_id.choices = options(
+            [(0, _("— none (for a new admin)")), *((i.id, i.name) for i in institutions)]
+        )
+    else:
+        form.institution_id.choices = options(
+            [(current_user.institution_id, current_user.institution.name)]
+        )
+    if request.method == "GET":
+        form.days.data = current_app.config["INVITATION_DAYS"]
+    return form
+
+
+def _role_label(role: Role | str) -> str:
+    return {
+        Role.STUDENT: _("Student"),
+        Role.LECTURER: _("Lecturer"),
+        Role.COORDINATOR: _("Coordinator"),
+        Role.ADMIN: _("Administrator"),
+    }[Role(role)]
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.LECTURER)
+def invitations() -> ResponseReturnValue:
+    """List the invitations one may manage, and create a new one."""
+    form = _invitation_form()
+    new_link = None
+    if form.validate_on_submit():
+        institution = db.session.get(Institution, form.institution_id.data or 0)
+        try:
+            _invitation, token = services.create_invitation(
+                current_user,
+                role=form.role.data,
+                institution=institution,
+                email=form.email.data or None,
+                max_uses=form.max_uses.data,
+                days=form.days.data,
+                note=form.note.data,
+            )
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            new_link = url_for("accounts.join", token=token, _external=True)
+            flash(_("Invitation created. Copy the link now: it is shown only once."), "success")
+    query = select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
+    if current_user.role == Role.COORDINATOR:
+        query = query.where(Invitation.institution_id == current_user.institution_id)
+    elif current_user.role == Role.LECTURER:
+        query = query.where(Invitation.created_by_id == current_user.id)
+    listed = [i for i in db.session.scalars(query) if can_manage_invitation(current_user, i)]
+    return render_template(
+        "accounts/invitations.html",
+        form=form,
+        invitations=listed,
+        new_link=new_link,
+        role_label=_role_label,
+    ), form_status(form)
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.LECTURER)
+def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
+    """Withdraw an invitation."""
+    invitation = get_invitation_or_404(invitation_id)
+    services.revoke_invitation(current_user, invitation)
+    flash(_("The invitation is withdrawn; its link no longer works."), "success")
+    return redirect(url_for("accounts.invitations"))

@@ -1,0 +1,126 @@
+"""The ``coil`` command: Flask's commands (db, routes, shell) plus demo, serve and admin tools."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+# Patch for eventlet / gevent before Flask and friends are imported (see coil.server).
+if len(sys.argv) > 1 and sys.argv[1] in {"serve", "demo"}:
+    from coil.server import monkey_patch
+
+    _mode = os.environ.get("COIL_ASYNC_MODE", "threading")
+    for _i, _arg in enumerate(sys.argv):
+        if _arg.startswith("--async-mode="):
+            _mode = _arg.split("=", 1)[1]
+        elif _arg == "--async-mode" and _i + 1 < len(sys.argv):
+            _mode = sys.argv[_i + 1]
+    monkey_patch(_mode)
+
+import click
+from flask.cli import FlaskGroup, with_appcontext
+
+from coil import create_app
+from config import ASYNC_MODES, ConfigError
+
+
+def _make_app(**overrides: Any) -> Any:
+    try:
+        return create_app(**overrides)
+    except ConfigError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.group(cls=FlaskGroup, create_app=lambda: _make_app(), add_version_option=False)
+def cli() -> None:
+    """COIL virtual exchange platform."""
+
+
+def _async_option(f: Any) -> Any:
+    return click.option(
+        "--async-mode",
+        type=click.Choice(ASYNC_MODES),
+        default=None,
+        help="Server concurrency model (default: COIL_ASYNC_MODE or threading).",
+    )(f)
+
+
+@cli.command("serve", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@_async_option
+def serve_command(host: str, port: int, async_mode: str | None) -> None:
+    """Serve the application (production: run several behind a proxy)."""
+    from coil.server import serve
+
+    overrides = {"ASYNC_MODE": async_mode} if async_mode else {}
+    serve(_make_app(**overrides), host, port)
+
+
+@cli.command("demo", with_appcontext=False)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=int)
+@_async_option
+def demo_command(host: str, port: int, async_mode: str | None) -> None:
+    """Create or upgrade the local database, load the demo, print log-ins and serve."""
+    from flask_migrate import upgrade
+
+    from coil.demo import DEMO_PASSWORD, seed_demo
+    from coil.server import serve
+
+    site = f"http://{host}:{port}"
+    overrides: dict[str, Any] = {
+        "SITE_URL": site,
+        "ALLOWED_ORIGINS": [site, f"http://localhost:{port}", f"http://127.0.0.1:{port}"],
+    }
+    if async_mode:
+        overrides["ASYNC_MODE"] = async_mode
+    app = _make_app(**overrides)
+    with app.app_context():
+        upgrade()
+        logins = seed_demo()
+    click.echo(f"\nDemo log-ins (password for all: {DEMO_PASSWORD})")
+    for role, email, where in logins:
+        click.echo(f"  {role:<12} {email:<40} {where}")
+    click.echo(f"\nOpen {site} in your browser. Stop with Ctrl+C.\n")
+    serve(app, host, port)
+
+
+@cli.command("seed-demo")
+@with_appcontext
+def seed_demo_command() -> None:
+    """Load the demo data into the current database (safe to run again)."""
+    from coil.demo import DEMO_PASSWORD, seed_demo
+
+    for role, email, where in seed_demo():
+        click.echo(f"{role:<12} {email:<40} {where}")
+    click.echo(f"password: {DEMO_PASSWORD}")
+
+
+@cli.command("create-admin")
+@click.option("--email", prompt=True)
+@click.option("--name", prompt=True)
+@click.password_option()
+@with_appcontext
+def create_admin_command(email: str, name: str, password: str) -> None:
+    """Create an administrator account."""
+    from coil.accounts.models import Role
+    from coil.accounts.services import create_user
+    from coil.core.errors import ServiceError
+    from coil.extensions import db
+
+    try:
+        user = create_user(
+            email=email, name=name, password=password, role=Role.ADMIN, institution=None
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        raise click.ClickException(error.message) from None
+    db.session.commit()
+    click.echo(f"Administrator {user.email} created.")
+
+
+def main() -> None:
+    """Run the ``coil`` command line."""
+    cli(prog_name="coil")

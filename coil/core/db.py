@@ -1,0 +1,49 @@
+"""The one place a web request commits: after the view succeeded, before the response leaves."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response
+from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from coil.core.errors import render_error
+from coil.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+def install_request_transaction(app: Flask) -> None:
+    """Commit each successful request's work in one transaction; roll back the rest.
+
+    Services only ``flush``; views never commit. A view that answers 4xx or 5xx has its
+    changes discarded, so a rejected form never leaves half a record behind.
+    """
+
+    @app.after_request
+    def commit_or_rollback(response: Response) -> Response:
+        session = db.session()
+        if response.status_code >= 400:
+            session.rollback()
+            return response
+        try:
+            session.commit()
+        except IntegrityError:
+            session.rollback()
+            log.warning("conflicting write rolled back", exc_info=True)
+            body, code = render_error(
+                409, _("Someone else changed the same data at the same time. Please try again.")
+            )
+            return app.make_response((body, code))
+        except OperationalError:
+            session.rollback()
+            log.exception("database unavailable while committing")
+            body, code = render_error(503, _("The database is busy. Please try again shortly."))
+            return app.make_response((body, code))
+        return response
+
+
+def rollback() -> None:
+    """Discard what the current request flushed (a service refused part of the work)."""
+    db.session.rollback()

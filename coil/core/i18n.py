@@ -1,0 +1,58 @@
+"""Language and time zone selection, and compiling the message catalogues at start-up."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, request, session
+from flask_login import current_user
+
+from coil.core.time import is_timezone
+
+log = logging.getLogger(__name__)
+SOURCE_DIR = Path(__file__).resolve().parent.parent / "translations"
+TZ_COOKIE = "coil_tz"
+
+
+def select_locale() -> str | None:
+    """Choose the UI language: the user's preference, then the session, then Accept-Language."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(languages) or languages[0]
+
+
+def select_timezone() -> str:
+    """Choose the display zone: the user's own, then the browser's (cookie), then UTC."""
+    if current_user.is_authenticated and is_timezone(current_user.timezone):
+        return current_user.timezone
+    browser = request.cookies.get(TZ_COOKIE, "")
+    return browser if is_timezone(browser) else "UTC"
+
+
+def compile_catalogues(app: Flask) -> str:
+    """Compile every ``.po`` under coil/translations to ``.mo`` in the instance folder.
+
+    Compiled catalogues are build output, so they live outside the source tree and are
+    refreshed whenever a ``.po`` file is newer.
+    """
+    target = Path(app.instance_path) / "translations"
+    for po_path in SOURCE_DIR.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = target / po_path.relative_to(SOURCE_DIR).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        tmp = mo_path.with_suffix(".tmp")
+        with tmp.open("wb") as mo_file:
+            write_mo(mo_file, catalog)
+        tmp.replace(mo_path)  # atomic, so a second process never reads half a file
+        log.debug("compiled %s", mo_path)
+    return str(target)

@@ -1,0 +1,72 @@
+"""Template helpers: dates in the viewer's zone, navigation per role, the language switch."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from babel.dates import format_datetime as babel_format_datetime
+from flask import Flask, request
+from flask_babel import format_datetime, get_locale, get_timezone
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from coil.accounts.models import Role
+from coil.accounts.permissions import invitable_roles, is_signed_in
+from coil.core.i18n import TZ_COOKIE
+from coil.core.time import local, utcnow
+
+# (endpoint, label, roles that see it)
+NAVIGATION: list[tuple[str, Any, tuple[Role, ...]]] = [
+    ("home.index", _l("Home"), tuple(Role)),
+    ("institutions.index", _l("Institutions"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
+    ("accounts.invitations", _l("Invitations"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
+    ("accounts.profile", _l("Profile"), tuple(Role)),
+]
+
+
+def navigation() -> list[tuple[str, Any]]:
+    """Return the navigation entries for the current user's role."""
+    if not is_signed_in(current_user):
+        return []
+    return [
+        (endpoint, label) for endpoint, label, roles in NAVIGATION if current_user.role in roles
+    ]
+
+
+def when(value: datetime | None, format: str = "medium") -> str:
+    """Format an aware UTC datetime in the viewer's time zone and language."""
+    return "" if value is None else format_datetime(value, format)
+
+
+def when_in(value: datetime | None, tz: str, format: str = "medium") -> str:
+    """Format an aware datetime in another zone (a partner's local time) in the UI language."""
+    if value is None:
+        return ""
+    return babel_format_datetime(
+        local(value, tz), format, tzinfo=local(value, tz).tzinfo, locale=get_locale()
+    )
+
+
+def install_template_helpers(app: Flask) -> None:
+    """Register filters and globals used by every template."""
+    app.add_template_filter(when, "when")
+    app.add_template_filter(when_in, "when_in")
+
+    @app.context_processor
+    def inject() -> dict[str, Any]:
+        from coil.accounts.forms import LocaleForm
+
+        locale_form = LocaleForm()
+        locale_form.locale.data = str(get_locale())
+        return {
+            "navigation": navigation(),
+            "current_locale": str(get_locale()),
+            "viewer_timezone": str(get_timezone()),
+            "locale_form": locale_form,
+            "can_invite": bool(invitable_roles(current_user)),
+            "now": utcnow(),
+            "tz_cookie": TZ_COOKIE,
+            "Role": Role,
+            "request_path": request.full_path.rstrip("?"),
+        }

@@ -1,0 +1,78 @@
+"""The landing page and each role's home page."""
+
+from __future__ import annotations
+
+from flask import render_template
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from coil.accounts.models import Invitation, Role, User
+from coil.accounts.permissions import is_signed_in
+from coil.accounts.services import count_users_by_role
+from coil.core.reference import country_names
+from coil.core.time import utcnow
+from coil.extensions import db
+from coil.home import bp
+from coil.institutions.models import Institution
+
+
+def _open_invitations(**where: int) -> int:
+    query = (
+        select(func.count())
+        .select_from(Invitation)
+        .where(
+            Invitation.revoked_at.is_(None),
+            Invitation.use_count < Invitation.max_uses,
+            Invitation.expires_at > utcnow(),
+        )
+    )
+    for column, value in where.items():
+        query = query.where(getattr(Invitation, column) == value)
+    return db.session.scalar(query) or 0
+
+
+@bp.route("/")
+def index() -> ResponseReturnValue:
+    """Show the visitor landing page, or the signed-in user's role home page."""
+    if not is_signed_in(current_user):
+        return render_template("home/landing.html")
+    countries = country_names(str(get_locale()))
+    if current_user.role == Role.ADMIN:
+        institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
+        return render_template(
+            "home/admin.html",
+            institutions=institutions,
+            counts=count_users_by_role(),
+            open_invitations=_open_invitations(),
+            countries=countries,
+        )
+    if current_user.role == Role.COORDINATOR:
+        institution = current_user.institution
+        lecturers = db.session.scalars(
+            select(User)
+            .where(User.institution_id == institution.id, User.role == Role.LECTURER)
+            .order_by(User.name)
+        ).all()
+        return render_template(
+            "home/coordinator.html",
+            institution=institution,
+            counts=count_users_by_role(institution.id),
+            lecturers=lecturers,
+            open_invitations=_open_invitations(institution_id=institution.id),
+            countries=countries,
+        )
+    if current_user.role == Role.LECTURER:
+        return render_template(
+            "home/lecturer.html",
+            open_invitations=_open_invitations(created_by_id=current_user.id),
+        )
+    return render_template("home/student.html")
+
+
+@bp.route("/healthz")
+def healthz() -> ResponseReturnValue:
+    """Answer 200 when the database answers (for load balancers)."""
+    db.session.execute(select(1))
+    return {"status": "ok"}

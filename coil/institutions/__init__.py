@@ -1,0 +1,5 @@
+"""Institutions: the partner directory and each institution's own management pages."""
+
+from flask import Blueprint
+
+bp = Blueprint("institutions", __name__, url_prefix="/institutions")

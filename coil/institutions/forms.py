@@ -1,0 +1,44 @@
+"""Institution form."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, URLField
+from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+
+from coil.accounts.forms import validate_timezone
+from coil.core.forms import options
+from coil.core.reference import country_names, language_names
+from coil.institutions.models import STATUSES
+
+
+class InstitutionForm(FlaskForm):
+    """Name, place, time zone, languages and website of an institution."""
+
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    country = SelectField(_l("Country"), validators=[DataRequired()])
+    city = StringField(_l("City"), validators=[DataRequired(), Length(max=120)])
+    timezone = StringField(
+        _l("Time zone"),
+        validators=[DataRequired(), validate_timezone],
+        description=_l("IANA name, e.g. Europe/Amsterdam or America/Mexico_City."),
+    )
+    languages = SelectMultipleField(
+        _l("Languages of instruction"),
+        description=_l("Hold Ctrl (or Cmd) to choose more than one."),
+    )
+    website = URLField(
+        _l("Website"), validators=[Optional(), URL(require_tld=True), Length(max=300)]
+    )
+    status = SelectField(_l("Status"), choices=options([(s, s) for s in STATUSES]))
+
+    def fill_choices(self, locale: str) -> None:
+        """Offer country and language names in the viewer's UI language."""
+        self.country.choices = options([("", "—"), *country_names(locale).items()])
+        self.languages.choices = options(language_names(locale).items())
+        self.status.choices = options([("active", _l("Active")), ("suspended", _l("Suspended"))])
+
+    def validate_languages(self, field: SelectMultipleField) -> None:
+        if not field.data:
+            raise ValidationError(_l("Choose at least one language."))

@@ -1,0 +1,42 @@
+"""Institutions: the universities that take part, each with its own coordinators."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from coil.core.models import TimestampMixin
+from coil.extensions import db
+
+if TYPE_CHECKING:
+    from coil.accounts.models import User
+
+STATUSES = ("active", "suspended")
+
+
+class Institution(TimestampMixin, db.Model):
+    """A university or college; its time zone is the default for its people."""
+
+    __tablename__ = "institutions"
+    __table_args__ = (CheckConstraint(f"status IN {STATUSES}", name="status"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country: Mapped[str] = mapped_column(String(2), index=True)
+    city: Mapped[str] = mapped_column(String(120))
+    timezone: Mapped[str] = mapped_column(String(64))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    website: Mapped[str | None] = mapped_column(String(300))
+    status: Mapped[str] = mapped_column(String(16), default="active")
+
+    users: Mapped[list[User]] = relationship("User", back_populates="institution")
+
+    @property
+    def is_active(self) -> bool:
+        """Tell whether the institution can take part (suspended ones cannot log in)."""
+        return self.status == "active"
+
+    def __repr__(self) -> str:
+        return f"<Institution {self.id} {self.name!r}>"

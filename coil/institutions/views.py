@@ -1,0 +1,143 @@
+"""Institution pages: the directory, one institution, its people; admin add and edit."""
+
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from coil.accounts.models import Invitation, Role, User
+from coil.accounts.permissions import role_required
+from coil.accounts.services import count_users_by_role
+from coil.core.errors import ServiceError
+from coil.core.forms import form_status, refuse
+from coil.core.reference import country_names, timezone_choices
+from coil.extensions import db
+from coil.institutions import bp, services
+from coil.institutions.forms import InstitutionForm
+from coil.institutions.models import Institution
+from coil.institutions.permissions import (
+    can_change_status,
+    can_create_institution,
+    can_manage_institution,
+    can_view_people,
+    get_institution_or_404,
+)
+
+
+@bp.route("/")
+@login_required
+def index() -> ResponseReturnValue:
+    """List institutions: all for admins, active ones for everyone else."""
+    query = select(Institution).order_by(Institution.name)
+    if current_user.role != Role.ADMIN:
+        query = query.where(Institution.status == "active")
+    return render_template(
+        "institutions/index.html",
+        institutions=db.session.scalars(query).all(),
+        countries=country_names(str(get_locale())),
+        can_create=can_create_institution(current_user),
+    )
+
+
+def _data(form: InstitutionForm, status: str) -> services.InstitutionData:
+    return services.InstitutionData(
+        name=form.name.data,
+        country=form.country.data,
+        city=form.city.data,
+        timezone=form.timezone.data,
+        languages=form.languages.data,
+        website=form.website.data or None,
+        status=status,
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def create() -> ResponseReturnValue:
+    """Add an institution."""
+    form = InstitutionForm()
+    form.fill_choices(str(get_locale()))
+    if form.validate_on_submit():
+        try:
+            institution = services.create_institution(current_user, _data(form, form.status.data))
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            flash(_("%(name)s is added.", name=institution.name), "success")
+            return redirect(url_for("institutions.show", institution_id=institution.id))
+    return render_template(
+        "institutions/form.html",
+        form=form,
+        institution=None,
+        timezones=timezone_choices(),
+        can_status=True,
+    ), form_status(form)
+
+
+@bp.route("/<int:institution_id>")
+@login_required
+def show(institution_id: int) -> ResponseReturnValue:
+    """Show an institution's profile (and, to those who manage it, its numbers)."""
+    institution = get_institution_or_404(institution_id)
+    manage = can_manage_institution(current_user, institution)
+    return render_template(
+        "institutions/show.html",
+        institution=institution,
+        countries=country_names(str(get_locale())),
+        can_manage=manage,
+        counts=count_users_by_role(institution.id) if manage else None,
+    )
+
+
+@bp.route("/<int:institution_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(institution_id: int) -> ResponseReturnValue:
+    """Edit an institution (admins, and its own coordinators)."""
+    institution = get_institution_or_404(institution_id, manage=True)
+    form = InstitutionForm(obj=institution if request.method == "GET" else None)
+    form.fill_choices(str(get_locale()))
+    status_allowed = can_change_status(current_user, institution)
+    if form.validate_on_submit():
+        status = form.status.data if status_allowed else institution.status
+        try:
+            services.update_institution(current_user, institution, _data(form, status))
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            flash(_("The institution is saved."), "success")
+            return redirect(url_for("institutions.show", institution_id=institution.id))
+    return render_template(
+        "institutions/form.html",
+        form=form,
+        institution=institution,
+        timezones=timezone_choices(),
+        can_status=status_allowed,
+    ), form_status(form)
+
+
+@bp.route("/<int:institution_id>/people")
+@login_required
+def people(institution_id: int) -> ResponseReturnValue:
+    """List an institution's accounts and open invitations (admins, own coordinators)."""
+    institution = get_institution_or_404(institution_id)
+    if not can_view_people(current_user, institution):
+        abort(403)
+    users = db.session.scalars(
+        select(User).where(User.institution_id == institution.id).order_by(User.role, User.name)
+    ).all()
+    invitations = db.session.scalars(
+        select(Invitation)
+        .where(Invitation.institution_id == institution.id)
+        .order_by(Invitation.created_at.desc())
+        .limit(100)
+    ).all()
+    return render_template(
+        "institutions/people.html",
+        institution=institution,
+        users=users,
+        invitations=[i for i in invitations if i.state() == "open"],
+    )

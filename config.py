@@ -1,0 +1,165 @@
+"""Configuration classes, read from ``COIL_*`` environment variables.
+
+``create_app`` takes one of these classes (or an instance, or a dict of overrides). Values are
+read when the class is instantiated, not at import, so tests and the CLI can set the environment
+first. Production fails fast with one clear line when something essential is missing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent
+ASYNC_MODES = ("threading", "gevent", "eventlet")
+
+
+class ConfigError(RuntimeError):
+    """Raised when the configuration cannot work; the message is one line a person can act on."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(f"COIL_{name}")
+    return value if value not in (None, "") else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = _env(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = _env(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"COIL_{name} must be a whole number, got {value!r}") from None
+
+
+def normalise_database_url(url: str) -> str:
+    """Return a SQLAlchemy URL, mapping plain postgres URLs onto the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    if not url.startswith(("sqlite:", "postgresql+psycopg:")):
+        raise ConfigError(
+            "COIL_DATABASE_URL must be a sqlite:/// or postgresql:// URL, "
+            f"got {url.split(':')[0]!r}"
+        )
+    return url
+
+
+class Config:
+    """Settings shared by every environment; defaults need no other service than SQLite."""
+
+    ENV_NAME = "development"
+    DEBUG = False
+    TESTING = False
+
+    def __init__(self) -> None:
+        instance = Path(_env("INSTANCE_PATH", str(BASE_DIR / "instance")) or "instance")
+        self.INSTANCE_PATH = str(instance)
+        self.SECRET_KEY = _env("SECRET_KEY") or self.default_secret_key()
+        self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
+            _env("DATABASE_URL", f"sqlite:///{instance / 'coil.sqlite3'}") or ""
+        )
+        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        self.SITE_URL = (_env("SITE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
+        # Socket.IO handshakes are accepted only from these origins (never "*").
+        extra = [o.strip().rstrip("/") for o in (_env("ALLOWED_ORIGINS", "") or "").split(",")]
+        self.ALLOWED_ORIGINS = [self.SITE_URL, *[o for o in extra if o]]
+        self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
+        self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
+        if self.ASYNC_MODE not in ASYNC_MODES:
+            raise ConfigError(
+                f"COIL_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, got {self.ASYNC_MODE!r}"
+            )
+        self.RATELIMIT_STORAGE_URI = (
+            _env("RATELIMIT_STORAGE_URL") or self.MESSAGE_QUEUE or "memory://"
+        )
+        self.RATELIMIT_ENABLED = True
+        self.RATELIMIT_HEADERS_ENABLED = True
+        self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+        self.BABEL_DEFAULT_LOCALE = "en"
+        self.BABEL_DEFAULT_TIMEZONE = "UTC"
+        self.LANGUAGES = ("en", "nl")
+        self.MAIL_FROM = _env("MAIL_FROM", "COIL <no-reply@localhost>")
+        self.MAIL_DEFAULT_SENDER = self.MAIL_FROM
+        smtp_host = _env("SMTP_HOST")
+        # Without SMTP, mail is written to the application log so a developer can follow links.
+        self.MAIL_BACKEND = "smtp" if smtp_host else "coil.core.mail.EmailBackend"
+        self.MAIL_SERVER = smtp_host or "localhost"
+        self.MAIL_PORT = _env_int("SMTP_PORT", 587)
+        self.MAIL_USERNAME = _env("SMTP_USERNAME")
+        self.MAIL_PASSWORD = _env("SMTP_PASSWORD")
+        self.MAIL_USE_TLS = _env_bool("SMTP_STARTTLS", True)
+        self.INVITATION_DAYS = _env_int("INVITATION_DAYS", 14)
+        self.PASSWORD_RESET_SECONDS = _env_int("PASSWORD_RESET_SECONDS", 3600)
+        self.REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.REMEMBER_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = self.SITE_URL.startswith("https://")
+        self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
+        self.NODE_MODULES = _env("NODE_MODULES", str(BASE_DIR / "node_modules"))
+        self.WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch should still submit
+        self.check()
+
+    def default_secret_key(self) -> str:
+        """Return the key used when none is configured (never in production)."""
+        return "dev-only-not-secret"
+
+    def check(self) -> None:
+        """Refuse settings that cannot work in this environment."""
+
+
+class DevelopmentConfig(Config):
+    """Local demo and development: SQLite under instance/, mail to the log."""
+
+    ENV_NAME = "development"
+    DEBUG = False  # the demo runs without the debugger; set FLASK_DEBUG=1 to get it
+
+
+class TestingConfig(Config):
+    """Throwaway databases; CSRF stays on; mail kept in memory for assertions."""
+
+    ENV_NAME = "testing"
+    TESTING = True
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.MAIL_BACKEND = "locmem"
+        self.SERVER_NAME = None
+        self.PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+class ProductionConfig(Config):
+    """Behind a proxy, with PostgreSQL and Redis; refuses to start without a secret key."""
+
+    ENV_NAME = "production"
+
+    def default_secret_key(self) -> str:
+        raise ConfigError("COIL_SECRET_KEY is not set: production refuses to start without it")
+
+    def check(self) -> None:
+        if len(self.SECRET_KEY) < 32:
+            raise ConfigError("COIL_SECRET_KEY is too short: use at least 32 random characters")
+        self.PREFERRED_URL_SCHEME = "https" if self.SITE_URL.startswith("https://") else "http"
+
+
+CONFIGS: dict[str, type[Config]] = {
+    "development": DevelopmentConfig,
+    "testing": TestingConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_from_env() -> Config:
+    """Instantiate the config class that COIL_ENV names (development by default)."""
+    name = _env("ENV", "development") or "development"
+    if name not in CONFIGS:
+        raise ConfigError(f"COIL_ENV must be one of {', '.join(CONFIGS)}, got {name!r}")
+    return CONFIGS[name]()
