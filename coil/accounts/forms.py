@@ -60,7 +60,10 @@ class JoinForm(FlaskForm):
     )
     password = PasswordField(
         _l("Password"),
-        validators=[DataRequired(), Length(min=10, max=256)],
+        validators=[
+            DataRequired(),
+            Length(min=10, max=256, message=_l("Use at least 10 characters.")),
+        ],
         description=_l("At least 10 characters."),
     )
     confirm = PasswordField(
@@ -86,7 +89,10 @@ class ResetPasswordForm(FlaskForm):
 
     password = PasswordField(
         _l("New password"),
-        validators=[DataRequired(), Length(min=10, max=256)],
+        validators=[
+            DataRequired(),
+            Length(min=10, max=256, message=_l("Use at least 10 characters.")),
+        ],
         description=_l("At least 10 characters."),
     )
     confirm = PasswordField(
@@ -142,7 +148,11 @@ class PasswordChangeForm(FlaskForm):
 
     current = PasswordField(_l("Current password"), validators=[DataRequired()])
     password = PasswordField(
-        _l("New password"), validators=[DataRequired(), Length(min=10, max=256)]
+        _l("New password"),
+        validators=[
+            DataRequired(),
+            Length(min=10, max=256, message=_l("Use at least 10 characters.")),
+        ],
     )
     confirm = PasswordField(
         _l("Repeat new password"),

@@ -11,7 +11,7 @@ from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select, update
@@ -20,6 +20,7 @@ from coil.accounts.models import Invitation, Role, User, UserLanguage
 from coil.accounts.permissions import can_invite, can_manage_invitation
 from coil.core.errors import ServiceError
 from coil.core.mail import queue_mail
+from coil.core.safety import site_url
 from coil.core.time import is_timezone, utcnow
 from coil.extensions import db
 from coil.institutions.models import Institution
@@ -174,7 +175,7 @@ def create_invitation(
             "mail/invitation.txt",
             inviter=actor,
             invitation=invitation,
-            link=url_for("accounts.join", token=token, _external=True),
+            link=site_url("accounts.join", token=token),
         )
     log.info("user %s created invitation %s for %s", actor.id, invitation.id, role)
     return invitation, token
@@ -257,7 +258,7 @@ def update_profile(
         raise ServiceError(_("Choose a time zone from the list."), field="timezone")
     codes = [code for code, _level in languages]
     if len(codes) != len(set(codes)):
-        raise ServiceError(_("List each language once."), field="languages")
+        raise ServiceError(_("List each language once."))
     user.name = name.strip()
     user.locale = locale if locale in current_app.config["LANGUAGES"] else None
     user.timezone = timezone
@@ -311,7 +312,7 @@ def request_password_reset(email: str) -> None:
         user.locale,
         "mail/password_reset.txt",
         user=user,
-        link=url_for("accounts.reset_password", token=token, _external=True),
+        link=site_url("accounts.reset_password", token=token),
         minutes=current_app.config["PASSWORD_RESET_SECONDS"] // 60,
     )
 

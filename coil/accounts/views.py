@@ -30,7 +30,7 @@ from coil.accounts.permissions import (
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, options, refuse
 from coil.core.reference import timezone_choices
-from coil.core.safety import safe_next_url
+from coil.core.safety import safe_next_url, site_url
 from coil.extensions import db, limiter, login_manager
 from coil.institutions.models import Institution
 
@@ -267,7 +267,7 @@ def invitations() -> ResponseReturnValue:
         except ServiceError as error:
             refuse(form, error)
         else:
-            new_link = url_for("accounts.join", token=token, _external=True)
+            new_link = site_url("accounts.join", token=token)
             flash(_("Invitation created. Copy the link now: it is shown only once."), "success")
     query = select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
     if current_user.role == Role.COORDINATOR:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 from coil.core.time import is_timezone
@@ -20,6 +20,8 @@ TZ_COOKIE = "coil_tz"
 def select_locale() -> str | None:
     """Choose the UI language: the user's preference, then the session, then Accept-Language."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, tests calling services: no viewer to ask
+        return languages[0]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     chosen = session.get("locale")
@@ -30,6 +32,8 @@ def select_locale() -> str | None:
 
 def select_timezone() -> str:
     """Choose the display zone: the user's own, then the browser's (cookie), then UTC."""
+    if not has_request_context():
+        return "UTC"
     if current_user.is_authenticated and is_timezone(current_user.timezone):
         return current_user.timezone
     browser = request.cookies.get(TZ_COOKIE, "")

@@ -14,3 +14,18 @@ def safe_next_url(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def site_url(endpoint: str, **values: object) -> str:
+    """Build an absolute link on the configured site, never from the request's Host header.
+
+    Links in mail must not trust the Host header (a forged one would mail out links to
+    someone else's server), and mail may be built outside any request.
+    """
+    from flask import current_app
+
+    site = urlsplit(current_app.config["SITE_URL"])
+    adapter = current_app.url_map.bind(
+        site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "http"
+    )
+    return adapter.build(endpoint, values, force_external=True)

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, request
+from flask import Flask, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -14,6 +14,7 @@ from flask_login import current_user
 from coil.accounts.models import Role
 from coil.accounts.permissions import invitable_roles, is_signed_in
 from coil.core.i18n import TZ_COOKIE
+from coil.core.reference import country_names, language_names
 from coil.core.time import local, utcnow
 
 # (endpoint, label, roles that see it)
@@ -48,15 +49,29 @@ def when_in(value: datetime | None, tz: str, format: str = "medium") -> str:
     )
 
 
+def country_name(code: str) -> str:
+    """Name an ISO 3166 country in the UI language."""
+    return country_names(str(get_locale())).get(code, code)
+
+
+def language_name(code: str) -> str:
+    """Name an ISO 639-1 language in the UI language."""
+    return language_names(str(get_locale())).get(code, code)
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register filters and globals used by every template."""
     app.add_template_filter(when, "when")
     app.add_template_filter(when_in, "when_in")
+    app.add_template_filter(country_name, "country_name")
+    app.add_template_filter(language_name, "language_name")
 
     @app.context_processor
     def inject() -> dict[str, Any]:
         from coil.accounts.forms import LocaleForm
 
+        if not has_request_context():  # mail rendered by the CLI or a background job
+            return {"now": utcnow()}
         locale_form = LocaleForm()
         locale_form.locale.data = str(get_locale())
         return {

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from flask import render_template
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from coil.accounts.models import Invitation, Role, User
 from coil.accounts.permissions import is_signed_in
 from coil.accounts.services import count_users_by_role
-from coil.core.reference import country_names
 from coil.core.time import utcnow
 from coil.extensions import db
 from coil.home import bp
@@ -38,7 +36,6 @@ def index() -> ResponseReturnValue:
     """Show the visitor landing page, or the signed-in user's role home page."""
     if not is_signed_in(current_user):
         return render_template("home/landing.html")
-    countries = country_names(str(get_locale()))
     if current_user.role == Role.ADMIN:
         institutions = db.session.scalars(select(Institution).order_by(Institution.name)).all()
         return render_template(
@@ -46,7 +43,6 @@ def index() -> ResponseReturnValue:
             institutions=institutions,
             counts=count_users_by_role(),
             open_invitations=_open_invitations(),
-            countries=countries,
         )
     if current_user.role == Role.COORDINATOR:
         institution = current_user.institution
@@ -61,7 +57,6 @@ def index() -> ResponseReturnValue:
             counts=count_users_by_role(institution.id),
             lecturers=lecturers,
             open_invitations=_open_invitations(institution_id=institution.id),
-            countries=countries,
         )
     if current_user.role == Role.LECTURER:
         return render_template(

@@ -14,7 +14,7 @@ from coil.accounts.permissions import role_required
 from coil.accounts.services import count_users_by_role
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, refuse
-from coil.core.reference import country_names, timezone_choices
+from coil.core.reference import timezone_choices
 from coil.extensions import db
 from coil.institutions import bp, services
 from coil.institutions.forms import InstitutionForm
@@ -38,7 +38,6 @@ def index() -> ResponseReturnValue:
     return render_template(
         "institutions/index.html",
         institutions=db.session.scalars(query).all(),
-        countries=country_names(str(get_locale())),
         can_create=can_create_institution(current_user),
     )
 
@@ -87,7 +86,6 @@ def show(institution_id: int) -> ResponseReturnValue:
     return render_template(
         "institutions/show.html",
         institution=institution,
-        countries=country_names(str(get_locale())),
         can_manage=manage,
         counts=count_users_by_role(institution.id) if manage else None,
     )
