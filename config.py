@@ -128,6 +128,7 @@ class TestingConfig(Config):
 
     ENV_NAME = "testing"
     TESTING = True
+    __test__ = False  # not a pytest test class, despite the name
 
     def __init__(self) -> None:
         super().__init__()

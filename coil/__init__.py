@@ -36,12 +36,19 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
+    from coil.core.safety import DatabaseIdConverter
+
+    app.url_map.converters["int"] = DatabaseIdConverter
     app.config.from_object(config)
     app.config.update(overrides)
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     logging.basicConfig(
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+
+    # Socket handlers must be imported before socketio.init_app: Flask-SocketIO copies the
+    # handlers it knows into each new server, and later imports would reach only the first app.
+    from coil.core import sockets as _sockets  # noqa: F401
 
     _init_extensions(app)
     _register_blueprints(app)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ import pytest
 from flask import Flask
 from flask.globals import _cv_app
 from flask.testing import FlaskClient
+from flask_socketio.test_client import SocketIOTestClient
 from sqlalchemy import text
 
 # Tests never read the developer's own settings.
@@ -73,6 +75,43 @@ def _normalise(url: str) -> str:
     return normalise_database_url(url)
 
 
+@contextmanager
+def own_app_context() -> Iterator[None]:
+    """Hide the test's app context so that the code inside gets a fresh one, as in production."""
+    token = _cv_app.set(None)  # type: ignore[arg-type]
+    try:
+        yield
+    finally:
+        _cv_app.reset(token)
+
+
+class IsolatedSocketClient(SocketIOTestClient):
+    """Flask-SocketIO's test client, each event handled in its own app context."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        with own_app_context():
+            super().__init__(*args, **kwargs)
+
+    def connect(self, *args: Any, **kwargs: Any) -> Any:
+        with own_app_context():
+            return super().connect(*args, **kwargs)
+
+    def disconnect(self, *args: Any, **kwargs: Any) -> Any:
+        with own_app_context():
+            return super().disconnect(*args, **kwargs)
+
+    def emit(self, *args: Any, **kwargs: Any) -> Any:
+        with own_app_context():
+            return super().emit(*args, **kwargs)
+
+
+def socket_client(app: Flask, client: FlaskClient, **kwargs: Any) -> IsolatedSocketClient:
+    """Open a Socket.IO test connection that shares ``client``'s log-in cookie."""
+    from coil.extensions import socketio
+
+    return IsolatedSocketClient(app, socketio, flask_test_client=client, **kwargs)
+
+
 class IsolatedClient(FlaskClient):
     """A test client whose every request gets its own app context, as in production.
 
@@ -82,11 +121,8 @@ class IsolatedClient(FlaskClient):
     """
 
     def open(self, *args: Any, **kwargs: Any) -> Any:
-        token = _cv_app.set(None)  # type: ignore[arg-type]
-        try:
+        with own_app_context():
             return super().open(*args, **kwargs)
-        finally:
-            _cv_app.reset(token)
 
 
 def make_app(database_url: str, **overrides: Any) -> Flask:

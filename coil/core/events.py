@@ -28,7 +28,10 @@ def after_commit(action: Callable[[], None]) -> None:
     """Run ``action`` once the current transaction of ``db.session`` commits."""
     from coil.extensions import db
 
-    _queue(db.session()).append(action)
+    session = db.session()
+    if not session.in_transaction():
+        session.begin()  # so that a rollback, too, is an event that clears the queue
+    _queue(session).append(action)
 
 
 def notify(event_type: str, op: str, payload: dict[str, Any], rooms: list[str]) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
+
+from werkzeug.routing import IntegerConverter, Map
 
 
 def safe_next_url(target: str | None) -> str | None:
@@ -29,3 +32,12 @@ def site_url(endpoint: str, **values: object) -> str:
         site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "http"
     )
     return adapter.build(endpoint, values, force_external=True)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """``<int:...>`` limited to what a database integer holds: larger numbers are a 404."""
+
+    def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("min", 1)
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)

@@ -1,0 +1,52 @@
+"""Live events and mail leave the process only after the transaction commits."""
+
+from __future__ import annotations
+
+from unittest.mock import patch
+
+from coil.core.events import after_commit, notify
+
+
+def test_actions_run_after_commit_only(app, db):
+    ran: list[str] = []
+    after_commit(lambda: ran.append("first"))
+    assert ran == []
+    db.session.commit()
+    assert ran == ["first"]
+    db.session.commit()
+    assert ran == ["first"], "an action runs once"
+
+
+def test_rollback_discards_queued_actions(app, db):
+    ran: list[str] = []
+    after_commit(lambda: ran.append("lost"))
+    db.session.rollback()
+    db.session.commit()
+    assert ran == []
+
+
+def test_notify_emits_to_each_room_with_type_and_op(app, db):
+    with patch("coil.extensions.socketio.emit") as emit:
+        notify("invitation", "created", {"id": 7}, ["user:1", "institution:2"])
+        emit.assert_not_called()
+        db.session.commit()
+    assert [c.kwargs["to"] for c in emit.call_args_list] == ["user:1", "institution:2"]
+    assert emit.call_args.args == ("invitation", {"type": "invitation", "op": "created", "id": 7})
+
+
+def test_a_rejected_form_sends_no_mail(client, factory, outbox):
+    """A view that answers 4xx rolls back, and the mail queued with its writes is dropped."""
+    from coil.accounts.models import Role
+    from tests.conftest import AuthActions
+
+    institution = factory.institution()
+    lecturer = factory.user(Role.LECTURER, institution)
+    auth = AuthActions(client)
+    auth.login(lecturer.email)
+    response = auth.post(
+        "/invitations",
+        {"role": "student", "institution_id": str(institution.id), "email": "x@uni.example",
+         "max_uses": "0", "days": "7"},
+    )
+    assert response.status_code == 422
+    assert outbox == []
