@@ -13,7 +13,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from coil.core.models import TimestampMixin, UTCDateTime
 from coil.core.reference import CEFR_LEVELS
 from coil.core.time import utcnow
-from coil.extensions import db
+from coil.extensions import Base
 
 if TYPE_CHECKING:
     from coil.institutions.models import Institution
@@ -31,7 +31,7 @@ class Role(enum.StrEnum):
 ROLES = tuple(r.value for r in Role)
 
 
-class User(UserMixin, TimestampMixin, db.Model):
+class User(UserMixin, TimestampMixin, Base):
     """An account. E-mail addresses are stored lower-cased, so uniqueness ignores case."""
 
     __tablename__ = "users"
@@ -74,7 +74,7 @@ class User(UserMixin, TimestampMixin, db.Model):
         return f"<User {self.id} {self.role}>"
 
 
-class UserLanguage(db.Model):
+class UserLanguage(Base):
     """A language a person speaks, with a self-assessed CEFR level."""
 
     __tablename__ = "user_languages"
@@ -91,7 +91,7 @@ class UserLanguage(db.Model):
     user: Mapped[User] = relationship("User", back_populates="languages")
 
 
-class Invitation(TimestampMixin, db.Model):
+class Invitation(TimestampMixin, Base):
     """A sign-up link for one role at one institution; it expires and has a use cap.
 
     Only a SHA-256 of the token is stored, so a database leak does not leak working links.

@@ -14,7 +14,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, func, select, update
 
 from coil.accounts.models import Invitation, Role, User, UserLanguage
 from coil.accounts.permissions import can_invite, can_manage_invitation
@@ -219,7 +219,7 @@ def accept_invitation(
         locale=locale,
     )
     # A guarded UPDATE: two people racing for the last use cannot both win.
-    claimed = db.session.execute(
+    claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Invitation)
         .where(
             Invitation.id == invitation.id,

@@ -8,7 +8,7 @@ from sqlalchemy import JSON, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coil.core.models import TimestampMixin
-from coil.extensions import db
+from coil.extensions import Base
 
 if TYPE_CHECKING:
     from coil.accounts.models import User
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 STATUSES = ("active", "suspended")
 
 
-class Institution(TimestampMixin, db.Model):
+class Institution(TimestampMixin, Base):
     """A university or college; its time zone is the default for its people."""
 
     __tablename__ = "institutions"
