@@ -15,8 +15,14 @@ COIL = [sys.executable, "-c", "from coil.cli import main; main()"]
 
 def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith("COIL_")}
-    return subprocess.run([*COIL, *args], env={**clean, **env}, capture_output=True, text=True,
-                          timeout=60, check=False)
+    return subprocess.run(
+        [*COIL, *args],
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
 
 
 def test_production_without_secret_key_stops_with_one_line(tmp_path):
@@ -57,7 +63,7 @@ def test_bad_values_are_refused(monkeypatch, name, value, message):
 def test_defaults_need_nothing_but_sqlite(monkeypatch, tmp_path):
     monkeypatch.setenv("COIL_INSTANCE_PATH", str(tmp_path))
     config = DevelopmentConfig()
-    assert config.SQLALCHEMY_DATABASE_URI == f"sqlite:///{tmp_path / 'coil.sqlite3'}"
+    assert f"sqlite:///{tmp_path / 'coil.sqlite3'}" == config.SQLALCHEMY_DATABASE_URI
     assert config.RATELIMIT_STORAGE_URI == "memory://"
     assert config.MESSAGE_QUEUE is None
     assert "*" not in config.ALLOWED_ORIGINS

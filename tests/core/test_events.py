@@ -45,8 +45,13 @@ def test_a_rejected_form_sends_no_mail(client, factory, outbox):
     auth.login(lecturer.email)
     response = auth.post(
         "/invitations",
-        {"role": "student", "institution_id": str(institution.id), "email": "x@uni.example",
-         "max_uses": "0", "days": "7"},
+        {
+            "role": "student",
+            "institution_id": str(institution.id),
+            "email": "x@uni.example",
+            "max_uses": "0",
+            "days": "7",
+        },
     )
     assert response.status_code == 422
     assert outbox == []

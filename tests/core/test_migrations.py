@@ -35,7 +35,9 @@ def _drop_postgres_database(name: str) -> None:
     admin.dispose()
 
 
-@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.mark.parametrize(
+    "backend", ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+)
 def test_upgrade_from_empty_matches_models_and_downgrades(backend, tmp_path):
     if backend == "postgresql":
         need("PostgreSQL", POSTGRES_URL.startswith("postgres"))

@@ -51,8 +51,13 @@ def served_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """An instance folder with a migrated database and the demo people."""
     instance = tmp_path_factory.mktemp("served")
     env = {k: v for k, v in os.environ.items() if not k.startswith("COIL_")}
-    env.update({"COIL_INSTANCE_PATH": str(instance), "PYTHONUNBUFFERED": "1",
-                "COIL_LOGIN_RATE_LIMIT": "1000 per minute"})
+    env.update(
+        {
+            "COIL_INSTANCE_PATH": str(instance),
+            "PYTHONUNBUFFERED": "1",
+            "COIL_LOGIN_RATE_LIMIT": "1000 per minute",
+        }
+    )
     for args in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([*COIL, *args], env=env, check=True, capture_output=True, timeout=120)
     return env
@@ -66,8 +71,11 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**env, "COIL_ASYNC_MODE": mode, "COIL_SITE_URL": self.url, **extra}
         self.process = subprocess.Popen(
-            [*COIL, "serve", "--port", str(self.port)], env=self.env,
-            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            [*COIL, "serve", "--port", str(self.port)],
+            env=self.env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
@@ -94,9 +102,11 @@ def _login(server: Server) -> requests.Session:
     session = requests.Session()
     page = session.get(server.url + "/login").text
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-    response = session.post(server.url + "/login", allow_redirects=False,
-                            data={"email": DEMO_USER[0], "password": DEMO_USER[1],
-                                  "csrf_token": token})
+    response = session.post(
+        server.url + "/login",
+        allow_redirects=False,
+        data={"email": DEMO_USER[0], "password": DEMO_USER[1], "csrf_token": token},
+    )
     assert response.status_code == 302, response.text[:300]
     return session
 
@@ -132,11 +142,19 @@ def test_foreign_origins_are_refused(server: Server):
     session = _login(server)
     cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
     with pytest.raises(socketio.exceptions.ConnectionError):
-        client.connect(server.url, headers={"Origin": "https://evil.example", "Cookie": cookie},
-                       transports=["polling"], wait_timeout=5)
+        client.connect(
+            server.url,
+            headers={"Origin": "https://evil.example", "Cookie": cookie},
+            transports=["polling"],
+            wait_timeout=5,
+        )
     allowed = socketio.Client(reconnection=False)
-    allowed.connect(server.url, headers={"Origin": server.url, "Cookie": cookie},
-                    transports=["polling"], wait_timeout=5)
+    allowed.connect(
+        server.url,
+        headers={"Origin": server.url, "Cookie": cookie},
+        transports=["polling"],
+        wait_timeout=5,
+    )
     assert allowed.connected
     allowed.disconnect()
 
@@ -152,8 +170,7 @@ def test_events_from_another_process_arrive_through_redis(server: Server):
     writer = SocketIO(message_queue=REDIS_URL, async_mode="threading")  # a second process
     deadline = time.monotonic() + 5
     while not received and time.monotonic() < deadline:
-        writer.emit("notification", {"type": "notification", "op": "created"},
-                    to=f"user:{user_id}")
+        writer.emit("notification", {"type": "notification", "op": "created"}, to=f"user:{user_id}")
         time.sleep(0.2)
     client.disconnect()
     assert received and received[0]["op"] == "created"
@@ -173,9 +190,15 @@ def test_demo_database_file_lives_in_the_instance_folder(served_env: dict[str, s
 
 def test_login_rate_limit_is_shared_by_two_processes_through_redis(served_env):
     need("Redis", bool(REDIS_URL))
-    extra = {"COIL_MESSAGE_QUEUE": REDIS_URL, "COIL_LOGIN_RATE_LIMIT": "2 per minute",
-             "COIL_RATELIMIT_STORAGE_URL": urlunsplit(urlsplit(REDIS_URL)._replace(path="/5"))}
-    first, second = Server(served_env, "threading", **extra), Server(served_env, "threading", **extra)
+    extra = {
+        "COIL_MESSAGE_QUEUE": REDIS_URL,
+        "COIL_LOGIN_RATE_LIMIT": "2 per minute",
+        "COIL_RATELIMIT_STORAGE_URL": urlunsplit(urlsplit(REDIS_URL)._replace(path="/5")),
+    }
+    first, second = (
+        Server(served_env, "threading", **extra),
+        Server(served_env, "threading", **extra),
+    )
     try:
         import redis
 
@@ -185,9 +208,17 @@ def test_login_rate_limit_is_shared_by_two_processes_through_redis(served_env):
             session = requests.Session()
             page = session.get(server.url + "/login").text
             token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
-            statuses.append(session.post(server.url + "/login", allow_redirects=False, data={
-                "email": DEMO_USER[0], "password": "wrong password", "csrf_token": token,
-            }).status_code)
+            statuses.append(
+                session.post(
+                    server.url + "/login",
+                    allow_redirects=False,
+                    data={
+                        "email": DEMO_USER[0],
+                        "password": "wrong password",
+                        "csrf_token": token,
+                    },
+                ).status_code
+            )
         assert statuses == [422, 422, 429]
     finally:
         first.stop()
