@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import select
@@ -46,7 +47,9 @@ def _people(
 ) -> tuple[DemoPerson, ...]:
     people = []
     for name, role in names:
-        local = name.split()[0].lower()
+        # ASCII addresses: "Lucía" becomes lucia@…, as universities' mail systems do.
+        first = unicodedata.normalize("NFKD", name.split()[0]).encode("ascii", "ignore").decode()
+        local = first.lower()
         people.append(DemoPerson(f"{local}@{domain}", name, role, langs, locale))
     return tuple(people)
 
