@@ -50,6 +50,7 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     # handlers it knows into each new server, and later imports would reach only the first app.
     from coil.core import sockets as _sockets  # noqa: F401
 
+    _load_models()
     _init_extensions(app)
     _register_blueprints(app)
     from coil.core.db import install_request_transaction
@@ -60,6 +61,19 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     register_error_handlers(app)
     install_template_helpers(app)
     return app
+
+
+DOMAINS_WITH_MODELS = (
+    "accounts", "institutions", "courses", "pairings", "exchanges", "notifications",
+)
+
+
+def _load_models() -> None:
+    """Import every domain's models so that the metadata (and Alembic) sees all tables."""
+    import importlib
+
+    for domain in DOMAINS_WITH_MODELS:
+        importlib.import_module(f"coil.{domain}.models")
 
 
 def _init_extensions(app: Flask) -> None:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from babel import Locale
 
+from coil.core.regions import is_iso_country
 from coil.core.time import all_timezones
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
@@ -68,8 +69,9 @@ COMMON_LANGUAGES = (
 @lru_cache(maxsize=8)
 def country_names(locale: str) -> dict[str, str]:
     """Return ISO 3166-1 alpha-2 codes and their names in ``locale``, sorted by name."""
+    # CLDR also names groupings and reserved codes (EU, UN, QO, ZZ ...): only countries count.
     territories = Locale.parse(locale).territories
-    pairs = [(c, n) for c, n in territories.items() if len(c) == 2 and c.isalpha() and c != "ZZ"]
+    pairs = [(code, name) for code, name in territories.items() if is_iso_country(code)]
     return dict(sorted(pairs, key=lambda pair: pair[1]))
 
 

@@ -53,13 +53,13 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
 
+from coil.core.regions import REGION_NAMES, REGIONS, region_of
 from coil.core.weekly import (
     MIN_TEACHING_DAYS,
     QUARTER_MINUTES,
     Offsets,
     WeeklySlot,
     describe_mask,
-    format_interval,
     longest_run,
     monday_of,
     monday_of_index,
@@ -71,6 +71,8 @@ from coil.core.weekly import (
     week_offsets,
 )
 from coil.courses import isced
+from coil.courses.reasons import Reason as Reason  # re-exported: Match holds reasons
+from coil.courses.reasons import render_en as render_en  # re-exported for callers of rank
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
 DisciplinePreference = Literal["same", "different", "any"]
@@ -87,66 +89,6 @@ GEO_PREFERRED_COUNTRY, GEO_PREFERRED_REGION = 1.0, 0.9
 GEO_OTHER_REGION, GEO_SAME_REGION, GEO_SAME_COUNTRY = 0.7, 0.4, 0.0
 _MAX_EQF_GAP = 3  # EQF 5 against 8
 _MIN_DAYS = MIN_TEACHING_DAYS
-
-# UN M49 regions, sub-regions and intermediate regions for every ISO 3166-1 country, plus XK
-# (Kosovo), which CLDR and most country pickers list. Antarctica has no M49 region.
-_M49 = """
-002 Africa | 015 Northern Africa | | DZ EG LY MA SD TN EH
-002 Africa | 202 Sub-Saharan Africa | 014 Eastern Africa | IO BI KM DJ ER ET TF KE MG MW MU YT MZ RE
-  RW SC SO SS UG TZ ZM ZW
-002 Africa | 202 Sub-Saharan Africa | 017 Middle Africa | AO CM CF TD CG CD GQ GA ST
-002 Africa | 202 Sub-Saharan Africa | 018 Southern Africa | BW SZ LS NA ZA
-002 Africa | 202 Sub-Saharan Africa | 011 Western Africa | BJ BF CV CI GM GH GN GW LR ML MR NE NG SH
-  SN SL TG
-019 Americas | 419 Latin America and the Caribbean | 029 Caribbean | AI AG AW BS BB BQ VG KY CU CW
-  DM DO GD GP HT JM MQ MS PR BL KN LC MF VC SX TT TC VI
-019 Americas | 419 Latin America and the Caribbean | 013 Central America | BZ CR SV GT HN MX NI PA
-019 Americas | 419 Latin America and the Caribbean | 005 South America | AR BO BV BR CL CO EC FK GF
-  GY PY PE GS SR UY VE
-019 Americas | 021 Northern America | | BM CA GL PM US
-142 Asia | 143 Central Asia | | KZ KG TJ TM UZ
-142 Asia | 030 Eastern Asia | | CN HK MO KP JP MN KR TW
-142 Asia | 035 South-eastern Asia | | BN KH ID LA MY MM PH SG TH TL VN
-142 Asia | 034 Southern Asia | | AF BD BT IN IR MV NP PK LK
-142 Asia | 145 Western Asia | | AM AZ BH CY GE IQ IL JO KW LB OM QA SA PS SY TR AE YE
-150 Europe | 151 Eastern Europe | | BY BG CZ HU PL MD RO RU SK UA
-150 Europe | 154 Northern Europe | | AX DK EE FO FI GG IS IE IM JE LV LT NO SJ SE GB
-150 Europe | 039 Southern Europe | | AL AD BA HR GI GR VA IT MT ME MK PT SM RS SI ES XK
-150 Europe | 155 Western Europe | | AT BE FR DE LI LU MC NL CH
-009 Oceania | 053 Australia and New Zealand | | AU CX CC HM NZ NF
-009 Oceania | 054 Melanesia | | FJ NC PG SB VU
-009 Oceania | 057 Micronesia | | GU KI MH FM NR MP PW UM
-009 Oceania | 061 Polynesia | | AS CK PF NU PN WS TK TO TV WF
-010 Antarctica | | | AQ
-"""
-
-
-class RegionInfo(NamedTuple):
-    region: str  # M49 region name: Africa, Americas, Asia, Europe, Oceania, Antarctica
-    keys: frozenset[str]  # names and M49 codes of the region and every group below it
-
-
-def _parse_m49(text: str) -> Mapping[str, RegionInfo]:
-    table: dict[str, RegionInfo] = {}
-    for line in text.replace("\n  ", " ").strip().splitlines():
-        *groups, countries = (part.strip() for part in line.split("|"))
-        keys = frozenset(key for group in groups if group for key in group.split(" ", 1))
-        region = groups[0].split(" ", 1)[1]
-        for country in countries.split():
-            table[country] = RegionInfo(region, keys)
-    return MappingProxyType(table)
-
-
-REGIONS: Mapping[str, RegionInfo] = _parse_m49(_M49)
-REGION_NAMES = frozenset(info.region for info in REGIONS.values())
-
-
-def region_of(country: str) -> str:
-    """Return the M49 region name of an ISO 3166-1 alpha-2 country; raise ValueError if unknown."""
-    info = REGIONS.get(country)
-    if info is None:
-        raise ValueError(f"unknown country code {country!r}")
-    return info.region
 
 
 @dataclass(frozen=True, slots=True)
@@ -249,12 +191,6 @@ class Prepared:
     teaching: int  # bit i set: week week0 + i is a teaching week
     segments: tuple[Segment, ...]
     meeting_union: int  # every UTC quarter the course meets in, in any week
-
-
-@dataclass(frozen=True, slots=True)
-class Reason:
-    code: str
-    params: dict[str, Any]
 
 
 @dataclass(frozen=True, slots=True)
@@ -774,122 +710,6 @@ def explain_exclusion(
             )
         )
     return reasons
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-_LANGUAGE_NAMES = MappingProxyType(
-    {
-        "de": "German",
-        "en": "English",
-        "es": "Spanish",
-        "fr": "French",
-        "it": "Italian",
-        "nl": "Dutch",
-        "pt": "Portuguese",
-    }
-)
-
-
-def _day(day: date, with_year: bool) -> str:
-    text = f"{day.day} {_MONTHS[day.month - 1]}"
-    return f"{text} {day.year}" if with_year else text
-
-
-def _span(first: date, last: date) -> str:
-    with_year = first.year != last.year
-    return f"{_day(first, with_year)} to {_day(last, with_year)}"
-
-
-def _hours(minutes: int) -> str:
-    hours = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
-    return f"{hours} shared class hour{'' if minutes == 60 else 's'}"
-
-
-def _language(code: str) -> str:
-    return _LANGUAGE_NAMES.get(code, code)
-
-
-def _field(code: str | None) -> str:
-    found = isced.get(code) if code else None
-    return f"{code} {found.title_en}" if found else str(code)
-
-
-def _render_discipline(p: Mapping[str, Any]) -> str:
-    relation = p["relation"]
-    if relation is None:
-        return "no field of education to compare"
-    if relation == "different":
-        text = f"different fields: {_field(p['target_code'])} and {_field(p['candidate_code'])}"
-    else:
-        level = {"same_detailed": "", "same_narrow": " narrow", "same_broad": " broad"}[relation]
-        text = f"same{level} field: {_field(p['shared_code'])}"
-    if p["preference"] == "different":
-        text += " (as wanted)" if relation == "different" else " (a different field was wanted)"
-    return text
-
-
-def _render_geo(p: Mapping[str, Any]) -> str:
-    where = {
-        "same_country": f"in the same country ({p['country']})",
-        "same_region": f"in {p['country']}, same region ({p['region']})",
-        "other_region": f"in {p['country']} ({p['region']})",
-    }[p["relation"]]
-    preferred = {"country": ", a preferred country", "region": ", in a preferred region"}
-    return f"partner {where}{preferred.get(p['preferred'], '')}"
-
-
-def _render_levels(p: Mapping[str, Any]) -> str:
-    if p["target"] == p["candidate"]:
-        return f"both at EQF level {p['target']}"
-    return f"EQF levels {p['target']} and {p['candidate']}"
-
-
-_RENDER_EN: Mapping[str, Any] = MappingProxyType(
-    {
-        "weeks": lambda p: f"{p['weeks']} overlapping weeks ({_span(p['first'], p['last'])})",
-        "sync_hours": lambda p: (
-            f"{_hours(p['minutes'])} a week: "
-            + ", ".join(format_interval(i, p["tz_a"], p["tz_b"]) for i in p["intervals"])
-        ),
-        "no_sync": lambda p: "no shared class hours: asynchronous collaboration only",
-        "sync_varies": lambda p: (
-            f"shared class time varies from {p['low']} to {p['high']} "
-            f"minutes a week ({p['weeks_at_typical']} of {p['weeks']} weeks have at least "
-            f"{p['typical']})"
-        ),
-        "language": lambda p: f"working language {_language(p['language'])} at level {p['level']}",
-        "language_asymmetry": lambda p: (
-            f"{_language(p['language'])} is the language of "
-            "instruction of only one of the two courses"
-        ),
-        "discipline": _render_discipline,
-        "level": _render_levels,
-        "class_size": lambda p: f"class sizes {p['target']} and {p['candidate']} students",
-        "sdgs": lambda p: "shared SDGs: " + ", ".join(str(goal) for goal in p["shared"]),
-        "outcomes": lambda p: "shared learning outcomes: " + ", ".join(p["shared"]),
-        "geo": _render_geo,
-        "same_institution": lambda p: "same institution",
-        "institutions_blocked": lambda p: "the two institutions do not pair with each other",
-        "too_few_weeks": lambda p: (
-            f"only {p['weeks']} overlapping teaching weeks ({_span(p['first'], p['last'])}), "
-            f"{p['needed']} needed"
-            if p["weeks"]
-            else f"no overlapping teaching weeks, {p['needed']} needed"
-        ),
-        "no_shared_language": lambda p: (
-            "no shared working language (target: "
-            f"{', '.join(p['target'])}; candidate: {', '.join(p['candidate'])})"
-        ),
-    }
-)
-
-
-def render_en(reason: Reason) -> str:
-    """Render one reason as English text (the web layer translates from the code and params)."""
-    render = _RENDER_EN.get(reason.code)
-    if render is None:
-        raise ValueError(f"no English text for reason code {reason.code!r}")
-    return str(render(reason.params))
 
 
 def dump(p: Prepared) -> dict[str, Any]:

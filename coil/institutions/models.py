@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, CheckConstraint, String
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coil.core.models import TimestampMixin
@@ -40,3 +40,35 @@ class Institution(TimestampMixin, Base):
 
     def __repr__(self) -> str:
         return f"<Institution {self.id} {self.name!r}>"
+
+
+PARTNER_KINDS = ("allow", "block")
+
+
+class PartnerRelation(TimestampMixin, Base):
+    """A coordinator's decision about a partner: vetted (allow) or not to be matched (block).
+
+    A block from either side keeps two institutions' courses out of each other's matches;
+    the reason is kept, because responsible internationalisation means being able to say why.
+    """
+
+    __tablename__ = "partner_relations"
+    __table_args__ = (
+        UniqueConstraint("institution_id", "partner_id", name="uq_partner_relations_pair"),
+        CheckConstraint(f"kind IN {PARTNER_KINDS}", name="kind"),
+        CheckConstraint("institution_id <> partner_id", name="not_self"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    institution_id: Mapped[int] = mapped_column(
+        ForeignKey("institutions.id", ondelete="CASCADE"), index=True
+    )
+    partner_id: Mapped[int] = mapped_column(
+        ForeignKey("institutions.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(8))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    institution: Mapped[Institution] = relationship("Institution", foreign_keys=[institution_id])
+    partner: Mapped[Institution] = relationship("Institution", foreign_keys=[partner_id])

@@ -13,10 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import coil.courses.reasons
+from coil.core.regions import REGIONS, region_of
 from coil.core.weekly import WeeklySlot
 from coil.courses import matching
 from coil.courses.matching import (
-    REGIONS,
     WEIGHTS,
     CourseProfile,
     Match,
@@ -28,7 +29,6 @@ from coil.courses.matching import (
     prefilter_bounds,
     prepare,
     rank,
-    region_of,
     render_en,
 )
 
@@ -429,7 +429,7 @@ class TestData:
 
     def test_pure_module(self) -> None:
         # The engine runs in benchmarks and workers without an app: no Flask, no database.
-        for module in (matching, isced_module()):
+        for module in (matching, coil.courses.reasons, isced_module()):
             tree = ast.parse(Path(module.__file__).read_text())  # type: ignore[arg-type]
             imported = {
                 name.split(".")[0]

@@ -1,0 +1,147 @@
+"""Ranking partner courses from the database: a SQL pre-filter, then the pure engine.
+
+The pre-filter keeps open courses of other active institutions whose teaching period can
+overlap enough and that share a working language, and drops institutions blocked either way.
+Prepared forms are cached per process keyed by (course id, version): the version comes from
+the same query, so a cached form is never stale, and any process can serve any request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import and_, exists, or_, select
+
+from coil.courses import matching
+from coil.courses.models import Course, CourseLanguage
+from coil.extensions import db
+from coil.institutions.models import Institution, PartnerRelation
+
+_CACHE: dict[int, tuple[int, matching.Prepared]] = {}
+_CACHE_LIMIT = 250_000  # about 2.2 KiB each: a bound on memory, not a tuning knob
+_CHUNK = 900  # stay under SQLite's bound-parameter limit
+
+
+@dataclass(frozen=True, slots=True)
+class CourseMatch:
+    """A ranked partner course with the engine's score and reasons."""
+
+    course: Course
+    match: matching.Match
+
+
+def blocked_partners(institution_id: int) -> set[int]:
+    """Return the institutions that ``institution_id`` blocked or that blocked it."""
+    rows = db.session.execute(
+        select(PartnerRelation.institution_id, PartnerRelation.partner_id).where(
+            PartnerRelation.kind == "block",
+            or_(
+                PartnerRelation.institution_id == institution_id,
+                PartnerRelation.partner_id == institution_id,
+            ),
+        )
+    )
+    return {b if a == institution_id else a for a, b in rows}
+
+
+def prepared(course: Course) -> matching.Prepared | None:
+    """Return the prepared form of one course (from the cache when its version matches)."""
+    if course.prepared is None:
+        return None
+    hit = _CACHE.get(course.id)
+    if hit is not None and hit[0] == course.version:
+        return hit[1]
+    form = matching.load(course.prepared)
+    _remember(course.id, course.version, form)
+    return form
+
+
+def _remember(course_id: int, version: int, form: matching.Prepared) -> None:
+    if len(_CACHE) >= _CACHE_LIMIT:
+        _CACHE.clear()
+    _CACHE[course_id] = (version, form)
+
+
+def _load_prepared(rows: Sequence[tuple[int, int]]) -> list[matching.Prepared]:
+    forms: list[matching.Prepared] = []
+    missing: list[int] = []
+    for course_id, version in rows:
+        hit = _CACHE.get(course_id)
+        if hit is not None and hit[0] == version:
+            forms.append(hit[1])
+        else:
+            missing.append(course_id)
+    for start in range(0, len(missing), _CHUNK):
+        chunk = missing[start : start + _CHUNK]
+        query = select(Course.id, Course.version, Course.prepared).where(Course.id.in_(chunk))
+        for course_id, version, data in db.session.execute(query):
+            if data is not None:
+                form = matching.load(data)
+                _remember(course_id, version, form)
+                forms.append(form)
+    return forms
+
+
+def candidate_query(target: matching.Prepared, blocked: Iterable[int]) -> Any:
+    """Build the SQL pre-filter for ``target`` (ids and versions of possible partners)."""
+    bounds = matching.prefilter_bounds(target)
+    if bounds is None:
+        return None
+    language_ok = exists().where(
+        CourseLanguage.course_id == Course.id, CourseLanguage.language.in_(bounds.languages)
+    )
+    query = (
+        select(Course.id, Course.version)
+        .join(Institution, Institution.id == Course.institution_id)
+        .where(
+            Course.status == "open",
+            Institution.status == "active",
+            Course.institution_id != target.institution_id,
+            Course.prepared.is_not(None),
+            and_(
+                Course.last_day >= bounds.earliest_last_day,
+                Course.first_day <= bounds.latest_first_day,
+            ),
+            language_ok,
+        )
+    )
+    blocked = list(blocked)
+    if blocked:
+        query = query.where(Course.institution_id.not_in(blocked))
+    return query
+
+
+def find_matches(course: Course, limit: int = 20) -> list[CourseMatch]:
+    """Rank the best partner courses for ``course``, best first."""
+    target = prepared(course)
+    if target is None:
+        return []
+    blocked = blocked_partners(course.institution_id)
+    query = candidate_query(target, blocked)
+    if query is None:
+        return []
+    rows = [(course_id, version) for course_id, version in db.session.execute(query)]
+    pairs = {frozenset((course.institution_id, other)) for other in blocked}
+    ranked = matching.rank(target, _load_prepared(rows), pairs, limit=limit)
+    courses = {
+        c.id: c
+        for c in db.session.scalars(
+            select(Course).where(Course.id.in_([m.candidate_id for m in ranked]))
+        )
+    }
+    return [CourseMatch(courses[m.candidate_id], m) for m in ranked if m.candidate_id in courses]
+
+
+def explain(course: Course, other: Course) -> matching.Match | list[matching.Reason]:
+    """Score one pair, or say which hard constraints keep ``other`` out of the matches."""
+    target, candidate = prepared(course), prepared(other)
+    if target is None or candidate is None:
+        return []
+    blocked = blocked_partners(course.institution_id)
+    pairs = {frozenset((course.institution_id, b)) for b in blocked}
+    ranked = matching.rank(target, [candidate], pairs)
+    if ranked:
+        return ranked[0]
+    return matching.explain_exclusion(target, candidate, pairs)

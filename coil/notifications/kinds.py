@@ -1,0 +1,40 @@
+"""The text of each kind of notification, translated when shown (params fill placeholders)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import gettext as _
+
+KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "proposal_received": lambda p: _(
+        "%(institution)s proposes to pair “%(their_course)s” with your course “%(course)s”.", **p
+    ),
+    "proposal_reply": lambda p: _(
+        "New message about the pairing of “%(course)s” and “%(their_course)s”.", **p
+    ),
+    "proposal_accepted": lambda p: _(
+        "Your proposal to pair “%(course)s” with “%(their_course)s” was accepted.", **p
+    ),
+    "proposal_declined": lambda p: _(
+        "Your proposal to pair “%(course)s” with “%(their_course)s” was declined.", **p
+    ),
+    "proposal_withdrawn": lambda p: _(
+        "The proposal to pair “%(their_course)s” with “%(course)s” was withdrawn.", **p
+    ),
+    "agreement_changed": lambda p: _(
+        "The collaboration agreement for “%(course)s” and “%(their_course)s” changed.", **p
+    ),
+}
+
+
+def render(kind: str, params: dict[str, Any]) -> str:
+    """Return the notification text in the current language (a safe fallback if unknown)."""
+    maker = KINDS.get(kind)
+    if maker is None:
+        return _("You have a new notification.")
+    try:
+        return maker(params)
+    except (KeyError, ValueError):
+        return _("You have a new notification.")
