@@ -64,7 +64,12 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
 
 
 DOMAINS_WITH_MODELS = (
-    "accounts", "institutions", "courses", "pairings", "exchanges", "notifications",
+    "accounts",
+    "institutions",
+    "courses",
+    "pairings",
+    "exchanges",
+    "notifications",
 )
 
 
@@ -106,14 +111,24 @@ def _init_extensions(app: Flask) -> None:
     )
 
 
+BLUEPRINT_DOMAINS = (
+    "accounts",
+    "institutions",
+    "courses",
+    "pairings",
+    "exchanges",
+    "notifications",
+    "home",
+)
+
+
 def _register_blueprints(app: Flask) -> None:
-    from coil import accounts, home, institutions
-    from coil.accounts import views as _accounts_views  # noqa: F401  (routes attach to the bp)
+    import importlib
+
     from coil.core import assets
-    from coil.home import views as _home_views  # noqa: F401
-    from coil.institutions import views as _institution_views  # noqa: F401
 
     app.register_blueprint(assets.bp)
-    app.register_blueprint(accounts.bp)
-    app.register_blueprint(institutions.bp)
-    app.register_blueprint(home.bp)
+    for domain in BLUEPRINT_DOMAINS:
+        package = importlib.import_module(f"coil.{domain}")
+        importlib.import_module(f"coil.{domain}.views")  # attaches the routes to bp
+        app.register_blueprint(package.bp)

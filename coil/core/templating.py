@@ -20,6 +20,8 @@ from coil.core.time import local, utcnow
 # (endpoint, label, roles that see it)
 NAVIGATION: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("home.index", _l("Home"), tuple(Role)),
+    ("courses.index", _l("Courses"), (Role.COORDINATOR, Role.LECTURER)),
+    ("pairings.index", _l("Proposals"), (Role.COORDINATOR, Role.LECTURER)),
     ("institutions.index", _l("Institutions"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
     ("accounts.invitations", _l("Invitations"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
     ("accounts.profile", _l("Profile"), tuple(Role)),
@@ -59,6 +61,14 @@ def language_name(code: str) -> str:
     return language_names(str(get_locale())).get(code, code)
 
 
+def _unread() -> int:
+    if not is_signed_in(current_user):
+        return 0
+    from coil.notifications.services import unread_count
+
+    return unread_count(current_user)
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register filters and globals used by every template."""
     app.add_template_filter(when, "when")
@@ -84,4 +94,5 @@ def install_template_helpers(app: Flask) -> None:
             "tz_cookie": TZ_COOKIE,
             "Role": Role,
             "request_path": request.full_path.rstrip("?"),
+            "unread_notifications": _unread(),
         }

@@ -1,0 +1,3 @@
+"""exchanges pages."""
+
+from coil.exchanges import bp  # noqa: F401
