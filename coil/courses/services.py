@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import secrets
 from dataclasses import dataclass, field
 from datetime import date, time
 
@@ -209,7 +210,15 @@ def refresh_prepared(course: Course) -> None:
     except ValueError as error:  # checked data should never get here; keep the course editable
         log.warning("course %s cannot be prepared for matching: %s", course.id, error)
         course.prepared = None
-    course.version = (course.version or 0) + 1
+    course.version = _new_version(course.version)
+
+
+def _new_version(previous: int | None) -> int:
+    # Random rather than +1: where SQLite hands a deleted course's id to a new course, a counter
+    # would repeat (id, version), the key of the per-process caches; a random 31-bit version
+    # makes that a one-in-two-billion event instead of a certainty.
+    version = secrets.randbelow(2**31 - 1) + 1
+    return version if version != previous else _new_version(previous)
 
 
 def create_course(actor: User, data: CourseData) -> Course:
@@ -247,4 +256,4 @@ def set_status(course: Course, status: str) -> None:
     if status not in COURSE_STATUSES:
         raise ServiceError(_("Choose a status from the list."))
     course.status = status
-    course.version += 1
+    course.version = _new_version(course.version)

@@ -1,16 +1,19 @@
-"""Institution form."""
+"""Institution forms."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, URLField
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, URLField
 from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
 
 from coil.accounts.forms import validate_timezone
 from coil.core.forms import options
 from coil.core.reference import country_names, language_names
-from coil.institutions.models import STATUSES
+from coil.institutions.models import STATUSES, Institution
+from coil.institutions.services import REASON_MAX
 
 
 class InstitutionForm(FlaskForm):
@@ -42,3 +45,38 @@ class InstitutionForm(FlaskForm):
     def validate_languages(self, field: SelectMultipleField) -> None:
         if not field.data:
             raise ValidationError(_l("Choose at least one language."))
+
+
+class PartnerRelationForm(FlaskForm):
+    """A decision about another institution: a vetted partner, or not for pairing (and why)."""
+
+    partner_id = SelectField(
+        _l("Institution"),
+        coerce=int,
+        choices=[],
+        validators=[DataRequired(message=_l("Choose an institution."))],
+    )
+    kind = SelectField(
+        _l("Decision"),
+        choices=[],
+        validators=[DataRequired(message=_l("Choose a decision."))],
+    )
+    reason = TextAreaField(
+        _l("Reason"),
+        validators=[Length(max=REASON_MAX)],
+        description=_l(
+            "Required for “not for pairing”, optional for a vetted partner. Only your "
+            "institution's coordinators and the administrators see it."
+        ),
+    )
+
+    def fill_choices(self, partners: Iterable[Institution]) -> None:
+        """Offer the institutions a decision can be about, and the two decisions."""
+        self.partner_id.choices = options([(0, "—"), *((p.id, p.name) for p in partners)])
+        self.kind.choices = options(
+            [("", "—"), ("allow", _l("Vetted partner")), ("block", _l("Not for pairing"))]
+        )
+
+    def validate_reason(self, field: TextAreaField) -> None:
+        if self.kind.data == "block" and not (field.data or "").strip():
+            raise ValidationError(_l("Say why you do not pair with this institution."))

@@ -10,7 +10,7 @@ from flask_login import current_user
 from coil.accounts.models import Role
 from coil.accounts.permissions import is_signed_in
 from coil.extensions import db
-from coil.institutions.models import Institution
+from coil.institutions.models import Institution, PartnerRelation
 
 
 def can_create_institution(actor: Any) -> bool:
@@ -55,3 +55,18 @@ def get_institution_or_404(institution_id: int, *, manage: bool = False) -> Inst
     if not allowed(current_user, institution):
         abort(403)
     return institution
+
+
+def can_manage_partners(actor: Any, institution: Institution) -> bool:
+    """Tell whether ``actor`` may vet or block partners for ``institution`` (as for editing it)."""
+    return can_manage_institution(actor, institution)
+
+
+def get_partner_relation_or_404(institution_id: int, relation_id: int) -> PartnerRelation:
+    """Load a partner decision of ``institution_id`` the current user may change, or 404 / 403."""
+    relation = db.session.get(PartnerRelation, relation_id)
+    if relation is None or relation.institution_id != institution_id:
+        abort(404)
+    if not can_manage_partners(current_user, relation.institution):
+        abort(403)
+    return relation

@@ -11,16 +11,18 @@ from sqlalchemy import func, select
 from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.core.reference import is_country, is_language
-from coil.core.time import is_timezone
+from coil.core.time import is_timezone, utcnow
 from coil.extensions import db
-from coil.institutions.models import STATUSES, Institution
+from coil.institutions.models import PARTNER_KINDS, STATUSES, Institution, PartnerRelation
 from coil.institutions.permissions import (
     can_change_status,
     can_create_institution,
     can_manage_institution,
+    can_manage_partners,
 )
 
 log = logging.getLogger(__name__)
+REASON_MAX = 1000
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,3 +90,71 @@ def update_institution(actor: User, institution: Institution, data: InstitutionD
     institution.status = data.status
     db.session.flush()
     log.info("user %s updated institution %s", actor.id, institution.id)
+
+
+def set_partner_relation(
+    actor: User, institution: Institution, partner: Institution, kind: str, reason: str
+) -> PartnerRelation:
+    """Record or change ``institution``'s decision about ``partner``: vetted, or not for pairing.
+
+    A changed decision is signed and dated anew, so the list says who decided it as it stands.
+    """
+    if not can_manage_partners(actor, institution):
+        raise ServiceError(_("You cannot manage this institution's partners."))
+    if partner.id == institution.id:
+        raise ServiceError(_("Choose another institution than your own."), field="partner_id")
+    if not partner.is_active:
+        raise ServiceError(_("Choose an active institution from the list."), field="partner_id")
+    if kind not in PARTNER_KINDS:
+        raise ServiceError(_("Choose “vetted partner” or “not for pairing”."), field="kind")
+    reason = reason.strip()
+    if kind == "block" and not reason:
+        raise ServiceError(_("Say why you do not pair with this institution."), field="reason")
+    if len(reason) > REASON_MAX:
+        raise ServiceError(
+            _("Keep the reason under %(max)d characters.", max=REASON_MAX), field="reason"
+        )
+    relation = db.session.scalar(
+        select(PartnerRelation).where(
+            PartnerRelation.institution_id == institution.id,
+            PartnerRelation.partner_id == partner.id,
+        )
+    )
+    if relation is None:
+        relation = PartnerRelation(
+            institution_id=institution.id,
+            partner_id=partner.id,
+            kind=kind,
+            reason=reason,
+            created_by_id=actor.id,
+        )
+        db.session.add(relation)
+    elif (relation.kind, relation.reason) != (kind, reason):
+        relation.kind = kind
+        relation.reason = reason
+        relation.created_by_id = actor.id
+        relation.created_at = utcnow()
+    db.session.flush()
+    log.info(
+        "user %s set partner %s of institution %s to %s",
+        actor.id,
+        partner.id,
+        institution.id,
+        kind,
+    )
+    return relation
+
+
+def remove_partner_relation(actor: User, relation: PartnerRelation) -> None:
+    """Withdraw a partner decision, so the two institutions are neither vetted nor blocked."""
+    if not can_manage_partners(actor, relation.institution):
+        raise ServiceError(_("You cannot manage this institution's partners."))
+    db.session.delete(relation)
+    db.session.flush()
+    log.info(
+        "user %s removed the %s of partner %s by institution %s",
+        actor.id,
+        relation.kind,
+        relation.partner_id,
+        relation.institution_id,
+    )

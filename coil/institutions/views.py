@@ -1,4 +1,4 @@
-"""Institution pages: the directory, one institution, its people; admin add and edit."""
+"""Institution pages: the directory, one institution, its people and partners; add and edit."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import aliased, contains_eager
 
 from coil.accounts.models import Invitation, Role, User
 from coil.accounts.permissions import role_required
@@ -17,14 +18,16 @@ from coil.core.forms import form_status, refuse
 from coil.core.reference import timezone_choices
 from coil.extensions import db
 from coil.institutions import bp, services
-from coil.institutions.forms import InstitutionForm
-from coil.institutions.models import Institution
+from coil.institutions.forms import InstitutionForm, PartnerRelationForm
+from coil.institutions.models import Institution, PartnerRelation
 from coil.institutions.permissions import (
     can_change_status,
     can_create_institution,
     can_manage_institution,
+    can_manage_partners,
     can_view_people,
     get_institution_or_404,
+    get_partner_relation_or_404,
 )
 
 
@@ -139,3 +142,81 @@ def people(institution_id: int) -> ResponseReturnValue:
         users=users,
         invitations=[i for i in invitations if i.state() == "open"],
     )
+
+
+def _partner_form(institution: Institution) -> PartnerRelationForm:
+    form = PartnerRelationForm()
+    form.fill_choices(
+        db.session.scalars(
+            select(Institution)
+            .where(Institution.status == "active", Institution.id != institution.id)
+            .order_by(Institution.name)
+        )
+    )
+    if request.method == "GET" and (wanted := request.args.get("partner", type=int)):
+        form.partner_id.data = wanted
+        current = db.session.scalar(
+            select(PartnerRelation).where(
+                PartnerRelation.institution_id == institution.id,
+                PartnerRelation.partner_id == wanted,
+            )
+        )
+        if current is not None:
+            form.kind.data, form.reason.data = current.kind, current.reason
+    return form
+
+
+@bp.route("/<int:institution_id>/partners", methods=["GET", "POST"])
+@login_required
+def partners(institution_id: int) -> ResponseReturnValue:
+    """List an institution's vetted and blocked partners, and record a decision."""
+    institution = get_institution_or_404(institution_id)
+    if not can_manage_partners(current_user, institution):
+        abort(403)
+    form = _partner_form(institution)
+    if form.validate_on_submit():
+        partner = db.session.get(Institution, form.partner_id.data)
+        try:
+            if partner is None:  # deleted since the form was checked
+                raise ServiceError(_("Choose an institution from the list."), field="partner_id")
+            services.set_partner_relation(
+                current_user, institution, partner, form.kind.data, form.reason.data or ""
+            )
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            flash(_("The decision about %(name)s is saved.", name=partner.name), "success")
+            return redirect(url_for("institutions.partners", institution_id=institution.id))
+    other = aliased(Institution)
+    decisions = db.session.execute(
+        select(PartnerRelation, User.name)
+        .join(other, other.id == PartnerRelation.partner_id)
+        .options(contains_eager(PartnerRelation.partner.of_type(other)))
+        .outerjoin(User, User.id == PartnerRelation.created_by_id)
+        .where(PartnerRelation.institution_id == institution.id)
+        .order_by(PartnerRelation.kind.desc(), other.name)
+    ).all()
+    blocked_by = db.session.scalars(
+        select(Institution)
+        .join(PartnerRelation, PartnerRelation.institution_id == Institution.id)
+        .where(PartnerRelation.partner_id == institution.id, PartnerRelation.kind == "block")
+        .order_by(Institution.name)
+    ).all()
+    return render_template(
+        "institutions/partners.html",
+        institution=institution,
+        form=form,
+        decisions=decisions,
+        blocked_by=blocked_by,
+    ), form_status(form)
+
+
+@bp.route("/<int:institution_id>/partners/<int:relation_id>/remove", methods=["POST"])
+@login_required
+def remove_partner(institution_id: int, relation_id: int) -> ResponseReturnValue:
+    """Withdraw a partner decision (admins, the institution's own coordinators)."""
+    relation = get_partner_relation_or_404(institution_id, relation_id)
+    name = relation.partner.name
+    services.remove_partner_relation(current_user, relation)
+    flash(_("The decision about %(name)s is withdrawn.", name=name), "success")
+    return redirect(url_for("institutions.partners", institution_id=institution_id))

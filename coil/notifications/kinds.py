@@ -23,6 +23,14 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "proposal_withdrawn": lambda p: _(
         "The proposal to pair “%(their_course)s” with “%(course)s” was withdrawn.", **p
     ),
+    "exchange_created": lambda p: _(
+        "New exchange at your institution: “%(course)s” pairs with “%(their_course)s” "
+        "(%(institution)s).",
+        **p,
+    ),
+    "exchange_joined": lambda p: _(
+        "“%(their_course)s” (%(institution)s) joins your exchange “%(exchange)s”.", **p
+    ),
     "agreement_changed": lambda p: _(
         "The collaboration agreement for “%(course)s” and “%(their_course)s” changed.", **p
     ),
