@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import itertools
-from datetime import timedelta
+from datetime import date, time, timedelta
 from typing import Any
 
 from coil.accounts.models import Invitation, Role, User, UserLanguage
 from coil.accounts.services import create_invitation, create_user
 from coil.core.time import utcnow
+from coil.courses.models import Course
+from coil.courses.services import CourseData, Meeting, create_course
 from coil.institutions.models import Institution
 
 DEFAULT_PASSWORD = "correct horse battery"
@@ -74,3 +76,30 @@ class Factory:
             invitation.expires_at = utcnow() - timedelta(minutes=1)
         self.db.session.commit()
         return invitation, token
+
+    def course(
+        self,
+        owner: User | None = None,
+        meetings: tuple[tuple[int, str, str], ...] = (),
+        **values: Any,
+    ) -> Course:
+        """Describe a course through the service; meetings as (weekday, "HH:MM", "HH:MM")."""
+        if owner is None:
+            owner = self.user(Role.LECTURER)
+        assert owner.institution is not None
+        data: dict[str, Any] = {
+            "title": f"Course {next(_seq)}",
+            "first_day": date(2025, 3, 3),
+            "last_day": date(2025, 4, 11),
+            "timezone": owner.institution.timezone,
+            "working_languages": [("en", "B2")],
+            "status": "open",
+        }
+        data.update(values)
+        data["meetings"] = [
+            Meeting(day, time.fromisoformat(start), time.fromisoformat(end))
+            for day, start, end in meetings
+        ]
+        course = create_course(owner, CourseData(**data))
+        self.db.session.commit()
+        return course

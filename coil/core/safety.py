@@ -7,6 +7,8 @@ from urllib.parse import urlsplit
 
 from werkzeug.routing import IntegerConverter, Map
 
+MAX_DB_ID = 2**31 - 1  # the largest value of a database INTEGER id
+
 
 def safe_next_url(target: str | None) -> str | None:
     """Return ``target`` if it is a path on this site, else None (no open redirects)."""
@@ -39,5 +41,16 @@ class DatabaseIdConverter(IntegerConverter):
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:
         kwargs.setdefault("min", 1)
-        kwargs.setdefault("max", 2**31 - 1)
+        kwargs.setdefault("max", MAX_DB_ID)
         super().__init__(map, *args, **kwargs)
+
+
+def query_id(name: str) -> int | None:
+    """Read a database id from the query string: a positive integer a database column holds."""
+    from flask import request
+
+    value = request.args.get(name, "")
+    if value.isascii() and value.isdigit() and len(value) <= 10:
+        number = int(value)
+        return number if 0 < number <= MAX_DB_ID else None
+    return None

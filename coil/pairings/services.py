@@ -12,7 +12,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from coil.accounts.models import User
+from coil.accounts.models import Role, User
 from coil.core.errors import ServiceError
 from coil.core.time import utcnow
 from coil.courses import matching, matchmaking
@@ -218,8 +218,49 @@ def accept(actor: User, proposal: Proposal) -> Exchange:
     proposal.responded_at = utcnow()
     db.session.flush()
     _tell_other_side(actor, proposal, "proposal_accepted")
+    _tell_exchange(actor, proposal, exchange)
     log.info("user %s accepted proposal %s: exchange %s", actor.id, proposal.id, exchange.id)
     return exchange
+
+
+def _tell_exchange(actor: User, proposal: Proposal, exchange: Exchange) -> None:
+    """Tell the coordinators of both sides, and the lecturers of earlier member courses."""
+    told = {actor.id, proposal.from_course.owner_id}
+    joining = proposal.to_course
+    for course in exchange.courses:
+        if course.owner_id not in told and course.id != joining.id:
+            told.add(course.owner_id)
+            notify_user(
+                course.owner,
+                "exchange_joined",
+                {
+                    "their_course": joining.title,
+                    "institution": joining.institution.name,
+                    "exchange": exchange.title,
+                },
+                endpoint="exchanges.show",
+                values={"exchange_id": exchange.id},
+            )
+    for mine, theirs in ((proposal.from_course, joining), (joining, proposal.from_course)):
+        coordinators = db.session.scalars(
+            select(User).where(
+                User.institution_id == mine.institution_id,
+                User.role == Role.COORDINATOR,
+                User.active.is_(True),
+            )
+        )
+        for coordinator in coordinators:
+            notify_user(
+                coordinator,
+                "exchange_created",
+                {
+                    "course": mine.title,
+                    "their_course": theirs.title,
+                    "institution": theirs.institution.name,
+                },
+                endpoint="exchanges.show",
+                values={"exchange_id": exchange.id},
+            )
 
 
 def _new_exchange(proposal: Proposal) -> Exchange:
