@@ -173,11 +173,10 @@ def main(argv: Sequence[str] | None = None) -> None:
             sql, kept, cold, warm = [], [], [], []
             for course in targets:
                 target = matchmaking.prepared(course)
-                query = matchmaking.candidate_query(
-                    target, matchmaking.blocked_partners(course.institution_id)
-                )
+                query = matchmaking.candidate_query(target)
+                connection = db.session.connection()  # Core, as find_matches runs it
                 ms, rows = _time(
-                    lambda q=query: db.session.execute(q).all() if q is not None else []
+                    lambda q=query, c=connection: c.execute(q).all() if q is not None else []
                 )
                 sql.append(ms)
                 kept.append(len(rows))

@@ -47,8 +47,9 @@ class Course(TimestampMixin, Base):
         CheckConstraint("expected_students >= 1", name="students"),
         CheckConstraint("exchange_weeks BETWEEN 1 AND 52", name="weeks"),
         CheckConstraint("last_day >= first_day", name="period"),
-        # The SQL pre-filter of matching: open courses whose teaching period can overlap.
-        Index("ix_courses_open_period", "status", "first_day", "last_day"),
+        # The SQL pre-filter of matching reads only this index (a covering index): open courses
+        # whose teaching period can overlap, with the version that keys the prepared-form cache.
+        Index("ix_courses_open_period", "status", "first_day", "last_day", "version"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

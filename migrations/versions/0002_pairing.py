@@ -2,7 +2,7 @@
 
 Revision ID: 0002_pairing
 Revises: 0001_foundation
-Create Date: 2026-11-29 18:56:56.935091
+Create Date: 2026-11-29
 
 """
 from alembic import op
