@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from coil.accounts.models import Role, User
 from coil.core.errors import ServiceError
+from coil.core.reference import language_names
 from coil.core.time import utcnow
 from coil.courses import matching, matchmaking
 from coil.courses.models import Course
@@ -129,13 +130,16 @@ def _prefill_agreement(proposal: Proposal) -> None:
     match = matchmaking.explain(proposal.from_course, proposal.to_course)
     if not isinstance(match, matching.Match):
         return
+    names = language_names("en")  # the agreement is shared text: one language both read
+    weeks = proposal.from_course.exchange_weeks
     texts: dict[str, str] = {}
     for reason in match.reasons:
         if reason.code == "language":
-            texts["working_language"] = f"{reason.params['language']} ({reason.params['level']})"
+            code = reason.params["language"]
+            texts["working_language"] = f"{names.get(code, code)} ({reason.params['level']})"
         elif reason.code == "weeks":
             first, last = reason.params["first"], reason.params["last"]
-            texts["exchange_dates"] = f"{first:%Y-%m-%d} – {last:%Y-%m-%d}"
+            texts["exchange_dates"] = f"{weeks} weeks within {first:%Y-%m-%d} – {last:%Y-%m-%d}"
     for item in proposal.agreement:
         if item.key in texts:
             item.text = texts[item.key]

@@ -40,7 +40,8 @@ def test_the_whole_workflow_ends_in_an_exchange(client, auth, pair, db, outbox):
     assert (proposal.status, proposal.from_course_id) == ("pending", pair.nl_course.id)
     # the engine's findings pre-fill the agreement
     items = {item.key: item for item in proposal.agreement}
-    assert "en" in items["working_language"].text and "2027-03-29" in items["exchange_dates"].text
+    assert items["working_language"].text == "English (B2)"
+    assert items["exchange_dates"].text == "6 weeks within 2027-03-29 – 2027-05-21"
     # the other lecturer is told in-app and by mail, with a link
     note = db.session.query(Notification).filter_by(user_id=pair.mx_lecturer.id).one()
     assert note.kind == "proposal_received"
