@@ -111,15 +111,7 @@ def _init_extensions(app: Flask) -> None:
     )
 
 
-BLUEPRINT_DOMAINS = (
-    "accounts",
-    "institutions",
-    "courses",
-    "pairings",
-    "exchanges",
-    "notifications",
-    "home",
-)
+BLUEPRINT_DOMAINS = (*DOMAINS_WITH_MODELS, "home")
 
 
 def _register_blueprints(app: Flask) -> None:

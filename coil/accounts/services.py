@@ -20,6 +20,7 @@ from coil.accounts.models import Invitation, Role, User, UserLanguage
 from coil.accounts.permissions import can_invite, can_manage_invitation
 from coil.core.errors import ServiceError
 from coil.core.mail import queue_mail
+from coil.core.models import sync_keyed
 from coil.core.safety import site_url
 from coil.core.time import is_timezone, utcnow
 from coil.extensions import db
@@ -262,14 +263,13 @@ def update_profile(
     user.name = name.strip()
     user.locale = locale if locale in current_app.config["LANGUAGES"] else None
     user.timezone = timezone
-    wanted = dict(languages)
-    for existing in list(user.languages):
-        if existing.language not in wanted:
-            user.languages.remove(existing)
-        else:
-            existing.level = wanted.pop(existing.language)
-    for code, level in wanted.items():
-        user.languages.append(UserLanguage(language=code, level=level))
+    sync_keyed(
+        user.languages,
+        dict(languages),
+        "language",
+        "level",
+        lambda code, level: UserLanguage(language=code, level=level),
+    )
     db.session.flush()
     log.info("user %s updated their profile", user.id)
 

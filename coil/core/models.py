@@ -37,3 +37,20 @@ class TimestampMixin:
     """Add ``created_at`` set on insert, in UTC."""
 
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, nullable=False)
+
+
+def sync_keyed(
+    collection: list[Any], wanted: dict[str, str], key: str, value: str, make: Any
+) -> None:
+    """Make a one-to-many ``collection`` hold exactly ``wanted`` (key -> value).
+
+    Rows whose key stays are updated in place (no delete and re-insert, so their ids survive),
+    rows whose key goes are removed, and ``make(key, value)`` builds the new ones.
+    """
+    remaining = dict(wanted)
+    for row in list(collection):
+        if getattr(row, key) not in remaining:
+            collection.remove(row)
+        else:
+            setattr(row, value, remaining.pop(getattr(row, key)))
+    collection.extend(make(k, v) for k, v in remaining.items())

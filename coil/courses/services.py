@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from coil.accounts.models import Role, User
 from coil.core.errors import ServiceError
+from coil.core.models import sync_keyed
 from coil.core.reference import CEFR_LEVELS, is_country, is_language
 from coil.core.regions import region_choices
 from coil.core.time import is_timezone
@@ -193,14 +194,13 @@ def _apply(course: Course, data: CourseData) -> None:
     course.outcome_tags = sorted({tag.strip().lower() for tag in data.outcome_tags if tag.strip()})
     course.discipline_preference = data.discipline_preference
     course.status = data.status
-    wanted = dict(data.working_languages)
-    for existing in list(course.working_languages):
-        if existing.language not in wanted:
-            course.working_languages.remove(existing)
-        else:
-            existing.min_level = wanted.pop(existing.language)
-    for code, level in wanted.items():
-        course.working_languages.append(CourseLanguage(language=code, min_level=level))
+    sync_keyed(
+        course.working_languages,
+        dict(data.working_languages),
+        "language",
+        "min_level",
+        lambda code, level: CourseLanguage(language=code, min_level=level),
+    )
 
 
 def refresh_prepared(course: Course) -> None:
