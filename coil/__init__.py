@@ -70,6 +70,8 @@ DOMAINS_WITH_MODELS = (
     "pairings",
     "exchanges",
     "notifications",
+    "spaces",
+    "schedule",
 )
 
 

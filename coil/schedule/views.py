@@ -1,0 +1,3 @@
+"""schedule pages."""
+
+from coil.schedule import bp  # noqa: F401

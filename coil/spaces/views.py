@@ -1,0 +1,3 @@
+"""spaces pages."""
+
+from coil.spaces import bp  # noqa: F401
