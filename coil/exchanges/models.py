@@ -59,6 +59,12 @@ class Exchange(TimestampMixin, Base):
         order_by="ExchangeCourse.id",
         back_populates="exchange",
     )
+    phases: Mapped[list[ExchangePhase]] = relationship(
+        "ExchangePhase", cascade="all, delete-orphan", order_by="ExchangePhase.position"
+    )
+    teams: Mapped[list[Team]] = relationship(
+        "Team", cascade="all, delete-orphan", order_by="Team.number", back_populates="exchange"
+    )
 
     @property
     def courses(self) -> list[Course]:
