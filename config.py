@@ -12,6 +12,12 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 ASYNC_MODES = ("threading", "gevent", "eventlet")
+# What students commonly share in a project; never HTML or scripts (downloads are attachments
+# anyway, but an allow-list keeps executables out of university file shares).
+DEFAULT_UPLOAD_EXTENSIONS = (
+    "pdf,doc,docx,odt,rtf,txt,md,csv,xls,xlsx,ods,ppt,pptx,odp,png,jpg,jpeg,gif,webp,"
+    "mp3,m4a,wav,mp4,mov,webm,zip"
+)
 
 
 class ConfigError(RuntimeError):
@@ -98,6 +104,15 @@ class Config:
         self.MAIL_PASSWORD = _env("SMTP_PASSWORD")
         self.MAIL_USE_TLS = _env_bool("SMTP_STARTTLS", True)
         self.INVITATION_DAYS = _env_int("INVITATION_DAYS", 14)
+        # Uploads in project spaces: stored on disk behind coil.spaces.storage.
+        self.STORAGE_PATH = _env("STORAGE_PATH", str(instance / "files"))
+        self.UPLOAD_MAX_BYTES = _env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
+        self.MAX_CONTENT_LENGTH = self.UPLOAD_MAX_BYTES + 1024 * 1024  # form fields around it
+        self.UPLOAD_EXTENSIONS = tuple(
+            ext.strip().lower().lstrip(".")
+            for ext in (_env("UPLOAD_EXTENSIONS", DEFAULT_UPLOAD_EXTENSIONS) or "").split(",")
+            if ext.strip()
+        )
         self.PASSWORD_RESET_SECONDS = _env_int("PASSWORD_RESET_SECONDS", 3600)
         self.REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
         self.SESSION_COOKIE_SAMESITE = "Lax"

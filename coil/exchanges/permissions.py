@@ -1,4 +1,8 @@
-"""Who may see an exchange: named predicates and loader-checkers."""
+"""Who may see and run an exchange: named predicates and loader-checkers.
+
+Lecturers of the member courses manage an exchange together; their coordinators (and admins)
+read along; enrolled students see it and, once teams are published, their own team.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +10,11 @@ from typing import Any
 
 from flask import abort
 from flask_login import current_user
+from sqlalchemy import select
 
 from coil.accounts.models import Role
 from coil.accounts.permissions import is_signed_in
-from coil.exchanges.models import Exchange
+from coil.exchanges.models import Enrolment, Exchange, Team, TeamMember
 from coil.extensions import db
 
 
@@ -22,20 +27,74 @@ def is_exchange_lecturer(actor: Any, exchange: Exchange) -> bool:
     )
 
 
-def can_view_exchange(actor: Any, exchange: Exchange) -> bool:
-    """Tell whether ``actor`` may see ``exchange``: its lecturers, their coordinators, admins."""
+def is_exchange_coordinator(actor: Any, exchange: Exchange) -> bool:
+    """Tell whether ``actor`` coordinates an institution of the exchange (or is an admin)."""
     if not is_signed_in(actor):
         return False
-    if actor.role == Role.ADMIN or is_exchange_lecturer(actor, exchange):
+    if actor.role == Role.ADMIN:
         return True
     return actor.role == Role.COORDINATOR and any(
         course.institution_id == actor.institution_id for course in exchange.courses
     )
 
 
-def get_exchange_or_404(exchange_id: int) -> Exchange:
-    """Load an exchange the current user may see, or stop with 404 / 403."""
+def enrolment_of(actor: Any, exchange: Exchange) -> Enrolment | None:
+    """Return ``actor``'s active enrolment in ``exchange``, if any."""
+    if not is_signed_in(actor):
+        return None
+    return db.session.scalar(
+        select(Enrolment).where(
+            Enrolment.exchange_id == exchange.id,
+            Enrolment.user_id == actor.id,
+            Enrolment.status == "active",
+        )
+    )
+
+
+def is_exchange_student(actor: Any, exchange: Exchange) -> bool:
+    """Tell whether ``actor`` is actively enrolled in ``exchange``."""
+    return enrolment_of(actor, exchange) is not None
+
+
+def can_view_exchange(actor: Any, exchange: Exchange) -> bool:
+    """Tell whether ``actor`` may see ``exchange``."""
+    return (
+        is_exchange_lecturer(actor, exchange)
+        or is_exchange_coordinator(actor, exchange)
+        or is_exchange_student(actor, exchange)
+    )
+
+
+def can_manage_exchange(actor: Any, exchange: Exchange) -> bool:
+    """Tell whether ``actor`` may change ``exchange`` (its lecturers, together)."""
+    return is_exchange_lecturer(actor, exchange)
+
+
+def team_of(actor: Any, exchange: Exchange) -> Team | None:
+    """Return ``actor``'s team in ``exchange`` once teams are published (students only)."""
+    if exchange.teams_published_at is None or not is_exchange_student(actor, exchange):
+        return None
+    return db.session.scalar(
+        select(Team)
+        .join(TeamMember, TeamMember.team_id == Team.id)
+        .where(Team.exchange_id == exchange.id, TeamMember.user_id == actor.id)
+    )
+
+
+def can_view_team(actor: Any, team: Team) -> bool:
+    """Tell whether ``actor`` may see ``team``: its members (after publishing), the exchange's
+    lecturers and coordinators."""
+    exchange = team.exchange
+    if is_exchange_lecturer(actor, exchange) or is_exchange_coordinator(actor, exchange):
+        return True
+    own = team_of(actor, exchange)
+    return own is not None and own.id == team.id
+
+
+def get_exchange_or_404(exchange_id: int, *, manage: bool = False) -> Exchange:
+    """Load an exchange the current user may see (or manage), or stop with 404 / 403."""
     exchange = db.session.get(Exchange, exchange_id) or abort(404)
-    if not can_view_exchange(current_user, exchange):
+    allowed = can_manage_exchange if manage else can_view_exchange
+    if not allowed(current_user, exchange):
         abort(403)
     return exchange

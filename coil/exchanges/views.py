@@ -51,3 +51,7 @@ def show(exchange_id: int) -> ResponseReturnValue:
         proposals=proposals,
         is_lecturer=is_exchange_lecturer(current_user, exchange),
     )
+
+
+# Enrolment and team pages live in their own modules on the same blueprint.
+from coil.exchanges import enrolment_views, team_views  # noqa: E402,F401

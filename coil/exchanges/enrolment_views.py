@@ -1,0 +1,3 @@
+"""Enrolment pages: join links, CSV rosters, the student profile for team formation."""
+
+from coil.exchanges import bp  # noqa: F401
