@@ -10,8 +10,9 @@ Pure logic over plain dataclasses: no Flask, no database. The flow is
 3. ``rank(target, candidates, limit=20)`` drops candidates that fail a hard constraint and
    orders the rest by a 0..100 score; ``explain_exclusion`` says why one course was dropped.
    No zoneinfo call happens here: local times in explanations come from UTC offsets that
-   ``prepare`` stored. With a limit, a candidate whose best possible score cannot reach the
-   current top skips the costly steps.
+   ``prepare`` stored. With a limit, ``coil.courses.columns`` bounds every candidate's score
+   at once with NumPy; candidates are then scored exactly, best bound first, until no bound
+   can reach the current top. The result is the same as scoring every candidate.
 
 Hard constraints: another institution; the institutions have not blocked each other; a shared
 working language (the pair's required level is the stricter of the two courses' minimums); at
@@ -47,8 +48,9 @@ from __future__ import annotations
 
 import heapq
 import itertools
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass
+import math
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from types import MappingProxyType
 from typing import Any, Literal, NamedTuple
@@ -71,6 +73,7 @@ from coil.core.weekly import (
     week_offsets,
 )
 from coil.courses import isced
+from coil.courses.columns import descending, record, upper_bounds
 from coil.courses.reasons import Reason as Reason  # re-exported: Match holds reasons
 from coil.courses.reasons import render_en as render_en  # re-exported for callers of rank
 
@@ -191,6 +194,12 @@ class Prepared:
     teaching: int  # bit i set: week week0 + i is a teaching week
     segments: tuple[Segment, ...]
     meeting_union: int  # every UTC quarter the course meets in, in any week
+    # Derived from the fields above whenever a form is built (prepare, load, replace), so never
+    # stale and never dumped: the numbers that bound this course's score in a columnar snapshot.
+    columns: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "columns", record(self))
 
 
 @dataclass(frozen=True, slots=True)
@@ -427,7 +436,9 @@ def _score_all(
         return []
     earliest_last, latest_first = bounds.earliest_last_day, bounds.latest_first_day
     t_union = target.meeting_union
-    for c in candidates:
+    for c, bound in _in_bound_order(target, candidates, limit, discipline, bounds):
+        if bound < floor - _SLACK:
+            break  # candidates come in descending bound order: none of the rest can matter
         # Cheapest tests first; the date bounds repeat what the SQL pre-filter does, so the
         # loop also stays fast when handed every open course.
         if c.last_day < earliest_last or c.first_day > latest_first:
@@ -516,6 +527,43 @@ def _score_all(
             heapq.heapreplace(heap, (raw, -c.id, next(seq), item))
             floor = heap[0][0]
     return scored if limit is None else [entry[3] for entry in heap]
+
+
+_SLACK = 1e-9  # a bound adds the same terms as the exact score, in another order
+_GEO_ROW = (
+    GEO_PREFERRED_COUNTRY,
+    GEO_PREFERRED_REGION,
+    GEO_SAME_COUNTRY,
+    GEO_SAME_REGION,
+    GEO_OTHER_REGION,
+)
+
+
+def _in_bound_order(
+    target: Prepared,
+    candidates: Iterable[Prepared],
+    limit: int | None,
+    discipline: tuple[float, float, float, float] | None,
+    bounds: PrefilterBounds,
+) -> Iterable[tuple[Prepared, float]]:
+    # Without a limit every candidate is scored, in the order given. With one, a columnar
+    # snapshot bounds every score at once, and candidates come best bound first: the heap
+    # fills with strong candidates early and the loop stops at the first bound below it.
+    if limit is None:
+        return zip(candidates, itertools.repeat(math.inf))
+    pool = candidates if isinstance(candidates, Sequence) else list(candidates)
+    upper = upper_bounds(
+        target,
+        pool,
+        WEIGHTS,
+        discipline,
+        _GEO_ROW,
+        bounds.earliest_last_day.toordinal(),
+        bounds.latest_first_day.toordinal(),
+    )
+    if upper is None:
+        return zip(pool, itertools.repeat(math.inf))
+    return descending(pool, upper, 4 * limit + 64)
 
 
 _COMPONENT_ORDER = ("sync", "discipline", "level", "size", "outcomes", "geo", "sdgs")

@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import coil.courses.reasons
 from coil.core.regions import REGIONS, region_of
 from coil.core.weekly import WeeklySlot
-from coil.courses import matching
+from coil.courses import columns, matching
 from coil.courses.matching import (
     WEIGHTS,
     CourseProfile,
@@ -617,3 +617,184 @@ class TestPrefilter:
             assert ranked, seed
             assert rank(target, kept) == ranked
             assert len(kept) < len(pool)
+
+
+# -- the columnar bound and the pruned ranking ----------------------------------------------------
+
+
+def _score_all_reference(
+    target: Prepared, candidates: list[Prepared], pairs: set[frozenset[int]]
+) -> list[Any]:
+    # The ranking loop as it was before bounds and heaps: every candidate that passes the hard
+    # constraints is scored with the same arithmetic, in the same order of operations, then
+    # sorted. rank(..., limit=n) must return exactly the first n of these.
+    blocked = matching._blocked_partners(target.institution_id, pairs)
+    bounds = prefilter_bounds(target)
+    if bounds is None:
+        return []
+    wanted = target.sync_minutes
+    discipline = matching._DISCIPLINE_SCORES.get(target.discipline_preference)
+    if not target.broad:
+        discipline = None
+    n_tags = len(target.tags)
+    w = WEIGHTS
+    base_weight = w["level"] + w["size"] + w["geo"] + (w["sync"] if wanted else 0)
+    base_weight += (w["outcomes"] if target.tags else 0) + (w["sdgs"] if target.sdgs else 0)
+    scored = []
+    for c in candidates:
+        if c.last_day < bounds.earliest_last_day or c.first_day > bounds.latest_first_day:
+            continue
+        if c.institution_id == target.institution_id or c.institution_id in blocked:
+            continue
+        if target.language_set.isdisjoint(c.language_set):
+            continue
+        weight = base_weight
+        t_students = target.students
+        size = c.students / t_students if c.students < t_students else t_students / c.students
+        level = 1.0 - abs(c.eqf - target.eqf) / 3
+        partial = w["size"] * size + w["level"] * level
+        disc = None
+        if discipline is not None and c.broad:
+            if not target.detailed.isdisjoint(c.detailed):
+                disc = discipline[0]
+            elif not target.narrow.isdisjoint(c.narrow):
+                disc = discipline[1]
+            elif not target.broad.isdisjoint(c.broad):
+                disc = discipline[2]
+            else:
+                disc = discipline[3]
+            partial += w["discipline"] * disc
+            weight += w["discipline"]
+        outcomes = None
+        if n_tags:
+            shared_tags = len(target.tags & c.tags)
+            outcomes = shared_tags / (n_tags + len(c.tags) - shared_tags)
+            partial += w["outcomes"] * outcomes
+        sdgs = None
+        if target.sdgs:
+            sdgs = (target.sdgs & c.sdgs).bit_count() / (target.sdgs | c.sdgs).bit_count()
+            partial += w["sdgs"] * sdgs
+        if c.country in target.preferred_countries:
+            geo = matching.GEO_PREFERRED_COUNTRY
+        elif target.preferred_regions and not target.preferred_regions.isdisjoint(c.region_keys):
+            geo = matching.GEO_PREFERRED_REGION
+        elif c.country == target.country:
+            geo = matching.GEO_SAME_COUNTRY
+        elif c.region == target.region:
+            geo = matching.GEO_SAME_REGION
+        else:
+            geo = matching.GEO_OTHER_REGION
+        partial += w["geo"] * geo
+        lo, length = matching._common_run(target, c)
+        if length < target.exchange_weeks:
+            continue
+        if not wanted:
+            minutes, sync, raw = -1, None, partial / weight
+        else:
+            minutes = matching._typical_shared(target.segments, c.segments, lo, lo + length)
+            sync = minutes / wanted if minutes < wanted else 1.0
+            raw = (partial + w["sync"] * sync) / weight
+        values = (sync, disc, level, size, outcomes, geo, sdgs)
+        scored.append((-raw, c.id, c, lo, length, minutes, values))
+    return sorted(scored, key=lambda item: (item[0], item[1]))
+
+
+def _reference(
+    target: Prepared, candidates: list[Prepared], pairs: set[frozenset[int]], limit: int | None
+) -> list[Match]:
+    scored = _score_all_reference(target, candidates, pairs)
+    return [matching._match(target, item) for item in scored[:limit]]
+
+
+@st.composite
+def crowded_markets(draw: st.DrawFn) -> tuple[Prepared, list[Prepared], set[frozenset[int]]]:
+    # More candidates than the limits, and copies under new ids: equal scores, ties by id.
+    target, candidates, pairs = draw(markets())
+    more = [prepare(draw(profiles(n))) for n in range(100, 100 + draw(st.integers(0, 16)))]
+    candidates += more
+    copies = draw(st.lists(st.sampled_from(candidates), max_size=12)) if candidates else []
+    candidates += [replace(c, id=500 + n) for n, c in enumerate(copies)]
+    return target, draw(st.permutations(candidates)), pairs
+
+
+@settings(max_examples=120, deadline=None)
+@given(crowded_markets(), st.sampled_from([None, 1, 2, 3, 5, 20]))
+def test_pruned_ranking_equals_the_reference(
+    market: tuple[Prepared, list[Prepared], set[frozenset[int]]], limit: int | None
+) -> None:
+    target, candidates, pairs = market
+    expected = _reference(target, candidates, pairs, limit)
+    assert rank(target, candidates, pairs, limit=limit) == expected
+    assert rank(target, iter(candidates), pairs, limit=limit) == expected
+
+
+def _assert_upper_bounds(
+    target: Prepared, candidates: list[Prepared], pairs: set[frozenset[int]]
+) -> None:
+    bounds = prefilter_bounds(target)
+    if bounds is None:
+        return
+    discipline = matching._DISCIPLINE_SCORES.get(target.discipline_preference)
+    upper = columns.upper_bounds(
+        target,
+        candidates,
+        WEIGHTS,
+        discipline if target.broad else None,
+        matching._GEO_ROW,
+        bounds.earliest_last_day.toordinal(),
+        bounds.latest_first_day.toordinal(),
+    )
+    by_id = {c.id: n for n, c in enumerate(candidates)}
+    for neg_raw, cid, *_ in _score_all_reference(target, candidates, pairs):
+        assert upper[by_id[cid]] >= -neg_raw - 1e-12
+
+
+@settings(max_examples=60, deadline=None)
+@given(crowded_markets())
+def test_bounds_are_upper_bounds(
+    market: tuple[Prepared, list[Prepared], set[frozenset[int]]],
+) -> None:
+    _assert_upper_bounds(*market)
+
+
+class TestColumns:
+    def test_records_are_rebuilt_by_load_and_replace(self) -> None:
+        _, pool = _pool(seed=7, size=50)
+        for p in pool:
+            assert load(dump(p)).columns == p.columns
+            assert dump(load(dump(p)))["v"] == 1  # derived data: the stored format is unchanged
+        moved = replace(pool[0], eqf=pool[0].eqf + 1)
+        assert moved.columns != pool[0].columns
+        assert moved.columns == replace(moved, id=99).columns
+
+    def test_a_profile_the_record_cannot_hold_is_always_scored(self) -> None:
+        target, pool = _pool(seed=8, size=200)
+        odd = [
+            replace(pool[0], id=1000, detailed=frozenset({"4242"}) | pool[0].detailed),
+            replace(pool[1], id=1001, country="Narnia"),
+            replace(pool[2], id=1002, meeting_union=1 << 704),
+        ]
+        assert all(columns.is_unbounded(p) for p in odd)
+        candidates = pool + odd
+        for limit in (1, 5, 20, None):
+            assert rank(target, candidates, limit=limit) == _reference(
+                target, candidates, set(), limit
+            )
+
+    def test_an_unbounded_target_ranks_without_bounds(self) -> None:
+        target, pool = _pool(seed=9, size=200)
+        target = replace(target, country="Narnia")
+        assert columns.is_unbounded(target)
+        assert rank(target, pool, limit=10) == _reference(target, pool, set(), 10)
+
+    def test_bounds_hold_on_large_markets(self) -> None:
+        for seed in range(4):
+            target, pool = _pool(seed=seed, size=300)
+            _assert_upper_bounds(target, pool, set())
+
+    def test_large_market_with_ties(self) -> None:
+        target, pool = _pool(seed=10, size=400)
+        pool += [replace(c, id=1000 + c.id) for c in pool[::3]]
+        random.Random(10).shuffle(pool)
+        for limit in (1, 20, 100, None):
+            assert rank(target, pool, limit=limit) == _reference(target, pool, set(), limit)
