@@ -1,0 +1,254 @@
+"""Every state change of live sessions: planning, changing, cancelling, attendance, feed tokens.
+
+Times are entered as a local date and wall-clock times in the organiser's zone and stored in UTC.
+Cancelling deletes the session: calendar feeds then simply drop it (a subscribed calendar
+removes events that vanish from the feed), and its attendance goes with it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from coil.accounts.models import User
+from coil.core.errors import ServiceError
+from coil.core.events import notify
+from coil.core.time import is_timezone, utcnow
+from coil.core.weekly import zone
+from coil.exchanges.models import Enrolment, Exchange, Team, TeamMember
+from coil.extensions import db
+from coil.schedule.models import ATTENDANCE_STATUSES, Attendance, CalendarFeed, LiveSession
+from coil.schedule.permissions import can_edit_session, can_schedule, can_take_attendance
+
+log = logging.getLogger(__name__)
+MAX_MINUTES = 12 * 60
+
+
+@dataclass(frozen=True)
+class SessionData:
+    title: str
+    day: date
+    start: time
+    end: time
+    timezone: str  # the organiser's IANA zone; day, start and end are wall-clock times there
+    description: str = ""
+    location: str = ""
+    team: Team | None = None
+
+
+def local_to_utc(day: date, clock: time, tz: str, field: str = "start") -> datetime:
+    """Return the UTC moment of wall-clock ``clock`` on ``day`` in ``tz``.
+
+    A time skipped by the change to summer time is refused (there is no such moment); a time
+    that occurs twice (autumn) is read as the first of the two, as zoneinfo does by default.
+    """
+    if not is_timezone(tz):
+        raise ServiceError(
+            _("Choose a time zone from the list, e.g. Europe/Amsterdam."), "timezone"
+        )
+    naive = datetime.combine(day, clock)
+    aware = naive.replace(tzinfo=zone(tz))
+    moment = aware.astimezone(UTC)
+    if moment.astimezone(zone(tz)).replace(tzinfo=None) != naive:
+        raise ServiceError(
+            _(
+                "%(time)s does not exist on %(date)s in %(zone)s: the clocks move forward "
+                "that night. Choose a time after the change.",
+                time=clock.strftime("%H:%M"),
+                date=day.isoformat(),
+                zone=tz,
+            ),
+            field,
+            code="dst_gap",
+        )
+    return moment
+
+
+def _times(data: SessionData) -> tuple[datetime, datetime]:
+    if not data.title.strip():
+        raise ServiceError(_("Give the session a title."), "title")
+    starts_at = local_to_utc(data.day, data.start, data.timezone, "start")
+    ends_at = local_to_utc(data.day, data.end, data.timezone, "end")
+    if ends_at <= starts_at:
+        raise ServiceError(_("The session must end after it starts."), "end", code="order")
+    if (ends_at - starts_at).total_seconds() > MAX_MINUTES * 60:
+        raise ServiceError(_("A session lasts at most 12 hours."), "end")
+    return starts_at, ends_at
+
+
+def _rooms(session: LiveSession) -> list[str]:
+    # A team's session goes to that team only: other students must not learn of it.
+    return [f"team:{session.team_id}"] if session.team_id else [f"exchange:{session.exchange_id}"]
+
+
+def _announce(session: LiveSession, op: str) -> None:
+    notify(
+        "session",
+        op,
+        {"id": session.id, "title": session.title, "starts_at": session.starts_at.isoformat()},
+        _rooms(session),
+    )
+
+
+def create_session(actor: User, exchange: Exchange, data: SessionData) -> LiveSession:
+    """Plan a live session for the exchange or one of its teams."""
+    if not can_schedule(actor, exchange, data.team):
+        raise ServiceError(_("You cannot plan a session here."), "team_id", code="forbidden")
+    starts_at, ends_at = _times(data)
+    session = LiveSession(
+        exchange=exchange,
+        team=data.team,
+        title=data.title.strip()[:200],
+        description=data.description.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        timezone=data.timezone,
+        location=data.location.strip()[:300],
+        uid=f"{uuid.uuid4()}@coil",
+        sequence=0,
+        created_by_id=actor.id,
+    )
+    db.session.add(session)
+    db.session.flush()
+    _announce(session, "created")
+    log.info("user %s planned session %s in exchange %s", actor.id, session.id, exchange.id)
+    return session
+
+
+def update_session(actor: User, session: LiveSession, data: SessionData) -> LiveSession:
+    """Change a session; its iCalendar SEQUENCE goes up so calendars take the new version."""
+    if not can_edit_session(actor, session) or not can_schedule(actor, session.exchange, data.team):
+        raise ServiceError(_("You cannot change this session."), "team_id", code="forbidden")
+    session.starts_at, session.ends_at = _times(data)
+    session.title = data.title.strip()[:200]
+    session.description = data.description.strip()
+    session.location = data.location.strip()[:300]
+    session.timezone = data.timezone
+    session.team = data.team
+    session.sequence += 1
+    db.session.flush()
+    _announce(session, "updated")
+    log.info("user %s changed session %s (sequence %s)", actor.id, session.id, session.sequence)
+    return session
+
+
+def cancel_session(actor: User, session: LiveSession) -> None:
+    """Cancel a session: it is deleted, and feeds drop it."""
+    if not can_edit_session(actor, session):
+        raise ServiceError(_("You cannot cancel this session."), code="forbidden")
+    _announce(session, "cancelled")
+    db.session.delete(session)
+    db.session.flush()
+    log.info("user %s cancelled session %s", actor.id, session.id)
+
+
+def participants(session: LiveSession) -> list[User]:
+    """Return the students expected at ``session``: the team's, or the exchange's active ones."""
+    if session.team_id is not None:
+        query = (
+            select(User)
+            .join(TeamMember, TeamMember.user_id == User.id)
+            .where(TeamMember.team_id == session.team_id)
+        )
+    else:
+        query = (
+            select(User)
+            .join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.exchange_id == session.exchange_id, Enrolment.status == "active")
+        )
+    return list(db.session.scalars(query.order_by(User.name, User.id)))
+
+
+def _attendance(session: LiveSession, user: User) -> Attendance | None:
+    return db.session.scalar(
+        select(Attendance).where(Attendance.session_id == session.id, Attendance.user_id == user.id)
+    )
+
+
+def mark_attendance(actor: User, session: LiveSession, user: User, status: str) -> Attendance:
+    """Record a lecturer's mark (present, absent, excused); it overrides live-room presence."""
+    if not can_take_attendance(actor, session):
+        raise ServiceError(_("Only the exchange's lecturers take attendance."), code="forbidden")
+    if status not in ATTENDANCE_STATUSES:
+        raise ServiceError(_("Choose present, absent or excused."), "status")
+    if session.starts_at > utcnow():
+        raise ServiceError(_("Attendance can be taken once the session has started."))
+    if user.id not in {p.id for p in participants(session)}:
+        raise ServiceError(_("%(name)s is not expected at this session.", name=user.name))
+    row = _attendance(session, user)
+    if row is None:
+        row = Attendance(session_id=session.id, user_id=user.id)
+        db.session.add(row)
+    row.status, row.source = status, "lecturer"
+    row.recorded_by_id, row.recorded_at = actor.id, utcnow()
+    db.session.flush()
+    log.info("user %s marked user %s %s at session %s", actor.id, user.id, status, session.id)
+    return row
+
+
+def record_presence(session: LiveSession, user: User) -> Attendance | None:
+    """Note that ``user`` was in the session's live room; a lecturer's mark is never overwritten.
+
+    Returns the attendance row, or None when ``user`` is not expected at the session (a
+    lecturer or coordinator dropping in is not a participant).
+    """
+    if user.id not in {p.id for p in participants(session)}:
+        return None
+    row = _attendance(session, user)
+    if row is not None:
+        return row  # already present, or marked by a lecturer: that mark wins
+    row = Attendance(
+        session_id=session.id,
+        user_id=user.id,
+        status="present",
+        source="presence",
+        recorded_at=utcnow(),
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
+
+
+def feed_token_hash(token: str) -> str:
+    """Return the stored form of a calendar feed token (its SHA-256, as for invitations)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_feed_token(user: User) -> str:
+    """Make a new secret feed address for ``user``; the old one stops working. Shown once."""
+    token = secrets.token_urlsafe(32)
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, token_hash=feed_token_hash(token))
+        db.session.add(feed)
+    else:
+        feed.token_hash = feed_token_hash(token)
+        feed.created_at = utcnow()
+    db.session.flush()
+    log.info("user %s got a new calendar feed address", user.id)
+    return token
+
+
+def feed_owner(token: str) -> User | None:
+    """Return the active user whose feed ``token`` is, or None."""
+    if not token or len(token) > 100:
+        return None
+    user = db.session.scalar(
+        select(User)
+        .join(CalendarFeed, CalendarFeed.user_id == User.id)
+        .where(CalendarFeed.token_hash == feed_token_hash(token))
+    )
+    return user if user is not None and user.is_active else None
+
+
+def has_feed(user: User) -> bool:
+    """Tell whether ``user`` has made a feed address."""
+    feed = db.session.scalar(select(CalendarFeed.id).where(CalendarFeed.user_id == user.id))
+    return feed is not None
