@@ -82,7 +82,7 @@ def install_template_helpers(app: Flask) -> None:
 
         if not has_request_context():  # mail rendered by the CLI or a background job
             return {"now": utcnow()}
-        locale_form = LocaleForm()
+        locale_form = LocaleForm(formdata=None)  # never re-read the request (it may be too large)
         locale_form.locale.data = str(get_locale())
         return {
             "navigation": navigation(),

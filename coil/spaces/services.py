@@ -1,16 +1,38 @@
-"""Every state change of project spaces."""
+"""Every state change of project spaces: tasks, document versions and stored files.
+
+Services flush, never commit. A file's bytes are written before its row; should the
+transaction roll back, a session hook removes the bytes again (see ``_forget_uncommitted``).
+"""
 
 from __future__ import annotations
 
 import logging
+import mimetypes
+import unicodedata
+from datetime import datetime
+from typing import Any, BinaryIO
 
-from sqlalchemy import select
+from flask import current_app
+from flask_babel import gettext as _
+from flask_sqlalchemy.session import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import SessionTransaction
 
-from coil.exchanges.models import Exchange, Team
+from coil.accounts.models import User
+from coil.core.errors import ServiceError
+from coil.core.events import after_commit
+from coil.core.time import utcnow
+from coil.exchanges.models import Enrolment, Exchange, Team, TeamMember
 from coil.extensions import db
-from coil.spaces.models import Space
+from coil.spaces.models import TASK_STATUSES, Document, DocumentVersion, Space, StoredFile, Task
+from coil.spaces.storage import Storage, TooLarge, get_storage, human_size
 
 log = logging.getLogger(__name__)
+MAX_TITLE = 200
+MAX_DESCRIPTION = 5000
+MAX_BODY_BYTES = 200 * 1024
+_UPLOADED = "coil_spaces_uploaded"  # session.info key: (storage, key) written this transaction
 
 
 def ensure_space(exchange: Exchange, team: Team | None = None) -> Space:
@@ -29,3 +51,339 @@ def ensure_space(exchange: Exchange, team: Team | None = None) -> Space:
             team.id if team else None,
         )
     return space
+
+
+def people_of(space: Space) -> list[User]:
+    """Return who works in ``space``: its students by name, then the exchange's lecturers."""
+    students = (
+        select(User)
+        .join(Enrolment, Enrolment.user_id == User.id)
+        .where(Enrolment.exchange_id == space.exchange_id, Enrolment.status == "active")
+        .order_by(User.name, User.id)
+    )
+    if space.team_id is not None:
+        students = students.join(TeamMember, TeamMember.user_id == User.id).where(
+            TeamMember.team_id == space.team_id
+        )
+    owners = {course.owner_id for course in space.exchange.courses}
+    lecturers = select(User).where(User.id.in_(owners)).order_by(User.name, User.id)
+    return [*db.session.scalars(students), *db.session.scalars(lecturers)]
+
+
+# Tasks ------------------------------------------------------------------------------------------
+
+
+def _task_values(space: Space, title: str, assignee: User | None) -> str:
+    title = title.strip()
+    if not title:
+        raise ServiceError(_("Give the task a title."), field="title")
+    if len(title) > MAX_TITLE:
+        raise ServiceError(
+            _("Keep the title under %(num)d characters.", num=MAX_TITLE), field="title"
+        )
+    if assignee is not None and assignee not in people_of(space):
+        raise ServiceError(_("Choose someone who works in this space."), field="assignee_id")
+    return title
+
+
+def create_task(
+    actor: User,
+    space: Space,
+    *,
+    title: str,
+    description: str = "",
+    assignee: User | None = None,
+    due_at: datetime | None = None,
+) -> Task:
+    """Put a new task in the space's "to do" column."""
+    task = Task(
+        space_id=space.id,
+        title=_task_values(space, title, assignee),
+        description=description.strip()[:MAX_DESCRIPTION],
+        status="todo",
+        assignee=assignee,
+        due_at=due_at,
+        created_by_id=actor.id,
+    )
+    db.session.add(task)
+    db.session.flush()
+    log.info("task %s created in space %s by user %s", task.id, space.id, actor.id)
+    return task
+
+
+def update_task(
+    actor: User,
+    task: Task,
+    space: Space,
+    *,
+    title: str,
+    description: str,
+    assignee: User | None,
+    due_at: datetime | None,
+) -> Task:
+    """Change a task's title, description, assignee and due date."""
+    task.title = _task_values(space, title, assignee)
+    task.description = description.strip()[:MAX_DESCRIPTION]
+    task.assignee = assignee
+    task.due_at = due_at
+    task.updated_at = utcnow()
+    db.session.flush()
+    log.info("task %s updated by user %s", task.id, actor.id)
+    return task
+
+
+def move_task(actor: User, task: Task, status: str) -> Task:
+    """Move a task to another column of the board."""
+    if status not in TASK_STATUSES:
+        raise ServiceError(_("Choose one of the board's columns."), field="status")
+    task.status = status
+    task.updated_at = utcnow()
+    db.session.flush()
+    log.info("task %s moved to %s by user %s", task.id, status, actor.id)
+    return task
+
+
+def delete_task(actor: User, task: Task) -> None:
+    """Remove a task from the board."""
+    db.session.delete(task)
+    db.session.flush()
+    log.info("task %s deleted by user %s", task.id, actor.id)
+
+
+# Documents --------------------------------------------------------------------------------------
+
+
+class EditConflict(ServiceError):
+    """Someone saved a newer version since the editor started; ``latest`` is its number."""
+
+    def __init__(self, latest: int) -> None:
+        super().__init__(
+            _(
+                "Someone else saved a newer version (version %(num)d) while you were editing. "
+                "Nothing was overwritten: compare the texts below and choose what to keep.",
+                num=latest,
+            ),
+            code="conflict",
+        )
+        self.latest = latest
+
+
+def latest_version(document: Document) -> DocumentVersion | None:
+    """Return the newest version of ``document``."""
+    return db.session.scalar(
+        select(DocumentVersion)
+        .where(DocumentVersion.document_id == document.id)
+        .order_by(DocumentVersion.number.desc())
+        .limit(1)
+    )
+
+
+def _check_document(title: str, body: str) -> str:
+    title = title.strip()
+    if not title:
+        raise ServiceError(_("Give the document a title."), field="title")
+    if len(title) > MAX_TITLE:
+        raise ServiceError(
+            _("Keep the title under %(num)d characters.", num=MAX_TITLE), field="title"
+        )
+    if len(body.encode()) > MAX_BODY_BYTES:
+        raise ServiceError(
+            _(
+                "The text is longer than %(limit)s. Split it into several documents.",
+                limit=human_size(MAX_BODY_BYTES),
+            ),
+            field="body",
+        )
+    return title
+
+
+def _add_version(
+    actor: User, document: Document, body: str, restored_from: int | None = None
+) -> DocumentVersion:
+    current = db.session.scalar(
+        select(func.max(DocumentVersion.number)).where(DocumentVersion.document_id == document.id)
+    )
+    version = DocumentVersion(
+        document_id=document.id,
+        number=(current or 0) + 1,
+        body=body,
+        author_id=actor.id,
+        restored_from=restored_from,
+    )
+    db.session.add(version)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Two saves raced for the same number; the unique constraint let only one through.
+        raise EditConflict((current or 0) + 1) from None
+    return version
+
+
+def create_document(actor: User, space: Space, *, title: str, body: str) -> Document:
+    """Start a document in ``space`` with its first version."""
+    document = Document(
+        space_id=space.id, title=_check_document(title, body), created_by_id=actor.id
+    )
+    db.session.add(document)
+    db.session.flush()
+    _add_version(actor, document, body)
+    log.info("document %s created in space %s by user %s", document.id, space.id, actor.id)
+    return document
+
+
+def save_document(
+    actor: User,
+    document: Document,
+    *,
+    title: str,
+    body: str,
+    base_version: int,
+    seen_version: int | None = None,
+) -> DocumentVersion:
+    """Save ``body`` as a new version, unless someone saved since ``base_version``.
+
+    ``seen_version`` is the newer version the editor was shown on the conflict page: saving
+    over it is then an explicit choice, and still refused if yet another version came in.
+    """
+    title = _check_document(title, body)
+    latest = latest_version(document)
+    latest_number = latest.number if latest else 0
+    if latest_number not in (base_version, seen_version):
+        raise EditConflict(latest_number)
+    document.title = title
+    version = _add_version(actor, document, body)
+    log.info(
+        "document %s saved as version %s by user %s (from version %s)",
+        document.id,
+        version.number,
+        actor.id,
+        base_version,
+    )
+    return version
+
+
+def restore_version(actor: User, document: Document, number: int) -> DocumentVersion:
+    """Make an old version the newest again, as a new version that copies its text."""
+    old = db.session.scalar(
+        select(DocumentVersion).where(
+            DocumentVersion.document_id == document.id, DocumentVersion.number == number
+        )
+    )
+    if old is None:
+        raise ServiceError(_("That version does not exist."))
+    version = _add_version(actor, document, old.body, restored_from=number)
+    log.info(
+        "document %s version %s restored as %s by user %s",
+        document.id,
+        number,
+        version.number,
+        actor.id,
+    )
+    return version
+
+
+# Files ------------------------------------------------------------------------------------------
+
+
+def display_name(filename: str) -> str:
+    """Return the name to show for an upload: its last path part, without control characters."""
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(ch for ch in name if unicodedata.category(ch)[0] != "C").strip()
+    return name[-255:] or "file"
+
+
+def extension_of(filename: str) -> str:
+    """Return the lower-case extension of ``filename`` without the dot ("" when none)."""
+    name = display_name(filename)
+    return name.rsplit(".", 1)[-1].lower() if "." in name.strip(".") else ""
+
+
+def upload_file(
+    actor: User, space: Space, stream: BinaryIO, filename: str, storage: Storage | None = None
+) -> StoredFile:
+    """Store an uploaded file in ``space`` if its type is allowed and it fits the limit."""
+    config = current_app.config
+    extension = extension_of(filename)
+    if extension not in config["UPLOAD_EXTENSIONS"]:
+        raise ServiceError(
+            _(
+                "Files of this type cannot be uploaded. Allowed: %(types)s.",
+                types=", ".join(config["UPLOAD_EXTENSIONS"]),
+            ),
+            field="file",
+            code="type",
+        )
+    storage = storage or get_storage()
+    max_bytes = config["UPLOAD_MAX_BYTES"]
+    try:
+        saved = storage.save(stream, max_bytes)
+    except TooLarge:
+        raise ServiceError(
+            _(
+                "The file is larger than %(limit)s, the most a space accepts.",
+                limit=human_size(max_bytes),
+            ),
+            field="file",
+            code="too_large",
+        ) from None
+    try:
+        stored = StoredFile(
+            space_id=space.id,
+            filename=display_name(filename),
+            content_type=mimetypes.guess_type(f"file.{extension}")[0] or "application/octet-stream",
+            size=saved.size,
+            sha256=saved.sha256,
+            storage_key=saved.key,
+            uploaded_by_id=actor.id,
+        )
+        db.session.add(stored)
+        db.session.flush()
+    except BaseException:
+        storage.delete(saved.key)
+        raise
+    _forget_uncommitted(storage, saved.key)
+    log.info(
+        "file %s (%s bytes) uploaded to space %s by user %s",
+        stored.id,
+        saved.size,
+        space.id,
+        actor.id,
+    )
+    return stored
+
+
+def delete_file(actor: User, stored: StoredFile, storage: Storage | None = None) -> None:
+    """Delete a stored file: the row now, the bytes once the deletion is committed."""
+    storage = storage or get_storage()
+    key = stored.storage_key
+    db.session.delete(stored)
+    db.session.flush()
+    after_commit(lambda: storage.delete(key))
+    log.info("file %s deleted by user %s", stored.id, actor.id)
+
+
+def _forget_uncommitted(storage: Storage, key: str) -> None:
+    """Remove ``key``'s bytes again unless the current transaction commits.
+
+    What remains is the window of a process dying between the write and the commit: such an
+    orphan has no row, so a sweep can compare the storage with ``stored_files.storage_key``.
+    """
+    db.session().info.setdefault(_UPLOADED, []).append((storage, key))
+
+
+@event.listens_for(Session, "after_commit")
+def _keep_committed_uploads(session: Session) -> None:
+    session.info.pop(_UPLOADED, None)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _remove_uncommitted_uploads(session: Session, transaction: SessionTransaction) -> None:
+    if transaction.parent is not None:
+        return
+    pending: list[tuple[Any, str]] = session.info.pop(_UPLOADED, [])
+    for storage, key in pending:
+        try:
+            storage.delete(key)
+            log.info("removed upload %s: its transaction did not commit", key)
+        except OSError:
+            log.exception("could not remove the uncommitted upload %s", key)
