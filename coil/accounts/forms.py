@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from datetime import time
+from typing import Any
+
+from babel.dates import get_day_names
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -14,6 +20,7 @@ from wtforms import (
     SelectChoice,
     SelectField,
     StringField,
+    TimeField,
 )
 from wtforms.form import Form
 from wtforms.validators import (
@@ -185,3 +192,87 @@ class LocaleForm(FlaskForm):
     """Switch the UI language from the footer."""
 
     locale = SelectField(choices=options([("en", "English"), ("nl", "Nederlands")]))
+
+
+AVAILABILITY_ROWS = (6, 21)  # rows shown at least, accepted at most
+TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when a step is set
+
+
+def weekday_choices() -> list[SelectChoice]:
+    """Offer the weekdays, Monday first, in the UI language."""
+    names = get_day_names("wide", locale=str(get_locale()))
+    return options([("", "—"), *((day, names[day]) for day in range(7))])
+
+
+class AvailabilityEntry(Form):
+    """A weekly time one can meet: weekday and local start and end; all empty means unused."""
+
+    weekday = SelectField(_l("Day"), choices=[], validate_choice=False)
+    start = TimeField(_l("From"), format=TIME_FORMATS, validators=[Optional()])
+    end = TimeField(_l("Until"), format=TIME_FORMATS, validators=[Optional()])
+
+    def validate_weekday(self, field: SelectField) -> None:
+        if field.data and field.data not in {str(day) for day in range(7)}:
+            raise ValidationError(_l("Choose a day from the list."))
+        given = [bool(field.data), self.start.data is not None, self.end.data is not None]
+        if any(given) and not all(given) and not (self.start.errors or self.end.errors):
+            raise ValidationError(_l("Give the day, start and end, or leave the row empty."))
+
+    def validate_end(self, field: TimeField) -> None:
+        if field.data is not None and self.start.data is not None and field.data <= self.start.data:
+            raise ValidationError(
+                _l("End after the start, on the same day (add a row for the next day).")
+            )
+
+
+class RowList(FieldList):
+    """A FieldList that reads only short ASCII row numbers from the request.
+
+    (The same guard as ``courses.forms.BoundedFieldList``, which imports this module.) WTForms
+    turns any ``str.isdigit()`` suffix into an int, which fails on "²" or thousands of digits.
+    """
+
+    def _extract_indices(self, prefix: str, formdata: Any) -> Iterator[int]:
+        offset = len(prefix) + 1
+        for key in formdata:
+            if key.startswith(prefix):
+                index = key[offset:].split(self._field_separator, 1)[0]
+                if index.isascii() and index.isdigit() and len(index) <= 3:
+                    yield int(index)
+
+
+def _availability_list() -> FieldList:
+    return RowList(
+        FormField(AvailabilityEntry),
+        min_entries=AVAILABILITY_ROWS[0],
+        max_entries=AVAILABILITY_ROWS[1],
+    )
+
+
+class AvailabilityForm(FlaskForm):
+    """Weekly availability rows, in the person's own time zone."""
+
+    slots = _availability_list()
+
+    def fill_choices(self) -> None:
+        """Offer the weekday names in the viewer's UI language."""
+        choices = weekday_choices()
+        for entry in self.slots:
+            entry.form.weekday.choices = choices
+
+    def fill_from(self, rows: list[tuple[int, time, time]]) -> None:
+        """Prefill the rows (on GET) with stored slots."""
+        while len(self.slots) < min(len(rows), AVAILABILITY_ROWS[1]):
+            self.slots.append_entry()
+        for entry, (weekday, start, end) in zip(self.slots, rows, strict=False):
+            entry.form.weekday.data = str(weekday)
+            entry.form.start.data = start
+            entry.form.end.data = end
+
+    def chosen_slots(self) -> list[tuple[int, time, time]]:
+        """Return the filled-in (weekday, start, end) rows."""
+        return [
+            (int(e.form.weekday.data), e.form.start.data, e.form.end.data)
+            for e in self.slots
+            if e.form.weekday.data and e.form.start.data and e.form.end.data
+        ]

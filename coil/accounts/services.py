@@ -6,7 +6,7 @@ import contextlib
 import hashlib
 import logging
 import secrets
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -14,9 +14,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import CursorResult, func, select, update
+from sqlalchemy import CursorResult, delete, func, select, update
 
-from coil.accounts.models import Invitation, Role, User, UserLanguage
+from coil.accounts.models import AvailabilitySlot, Invitation, Role, User, UserLanguage
 from coil.accounts.permissions import can_invite, can_manage_invitation
 from coil.core.errors import ServiceError
 from coil.core.mail import queue_mail
@@ -28,6 +28,10 @@ from coil.institutions.models import Institution
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD = 10
+MAX_AVAILABILITY_SLOTS = 21
+# Not an Argon2 hash: verifying any password against it fails, so the account can only be
+# entered after choosing a password through a mailed link.
+UNUSABLE_PASSWORD_PREFIX = "!unusable:"
 
 
 def _hasher() -> PasswordHasher:
@@ -95,13 +99,17 @@ def create_user(
     *,
     email: str,
     name: str,
-    password: str,
+    password: str | None,
     role: str,
     institution: Institution | None,
     timezone: str | None = None,
     locale: str | None = None,
 ) -> User:
-    """Create an account after checking e-mail uniqueness, password rules and time zone."""
+    """Create an account after checking e-mail uniqueness, password rules and time zone.
+
+    Without a password the account cannot log in until its owner sets one through a mailed
+    link (see :func:`password_setup_link`), e.g. for students a lecturer enrols from a roster.
+    """
     email = normalise_email(email)
     if find_user_by_email(email) is not None:
         raise ServiceError(
@@ -112,14 +120,19 @@ def create_user(
             field="email",
             code="email_taken",
         )
-    check_password_rules(password, email)
+    if password is not None:
+        check_password_rules(password, email)
     zone = timezone or (institution.timezone if institution else "UTC")
     if not is_timezone(zone):
         raise ServiceError(_("Choose a time zone from the list."), field="timezone")
     user = User(
         email=email,
         name=name.strip(),
-        password_hash=hash_password(password),
+        password_hash=(
+            hash_password(password)
+            if password is not None
+            else UNUSABLE_PASSWORD_PREFIX + secrets.token_hex(16)
+        ),
         role=role,
         institution=institution,
         timezone=zone,
@@ -144,10 +157,13 @@ def create_invitation(
     max_uses: int = 1,
     days: int | None = None,
     note: str | None = None,
+    course_id: int | None = None,
 ) -> tuple[Invitation, str]:
     """Create an invitation link; return it with the one-time visible token.
 
-    When an e-mail address is given, the link is mailed there after commit.
+    When an e-mail address is given, the link is mailed there after commit. With ``course_id``
+    (a student join link for a course in an exchange, made by ``exchanges.services``),
+    accepting it also enrols the new student.
     """
     if not can_invite(actor, role, institution):
         raise ServiceError(_("You cannot invite someone with this role here."), field="role")
@@ -166,6 +182,7 @@ def create_invitation(
         note=(note or "").strip() or None,
         expires_at=utcnow() + timedelta(days=days),
         max_uses=max_uses,
+        course_id=course_id,
     )
     db.session.add(invitation)
     db.session.flush()
@@ -219,6 +236,17 @@ def accept_invitation(
         timezone=timezone,
         locale=locale,
     )
+    claim_invitation_use(invitation)
+    if invitation.course_id is not None:
+        from coil.exchanges.services import enrol_by_invitation
+
+        enrol_by_invitation(user, invitation)
+    log.info("invitation %s accepted by user %s", invitation.id, user.id)
+    return user
+
+
+def claim_invitation_use(invitation: Invitation) -> None:
+    """Use up one use of an open invitation, or raise a ServiceError when none is left."""
     # A guarded UPDATE: two people racing for the last use cannot both win.
     claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
         update(Invitation)
@@ -233,8 +261,6 @@ def accept_invitation(
     )
     if claimed.rowcount != 1:
         raise ServiceError(_("This invitation has already been used."), code="used")
-    log.info("invitation %s accepted by user %s", invitation.id, user.id)
-    return user
 
 
 def revoke_invitation(actor: User, invitation: Invitation) -> None:
@@ -300,13 +326,28 @@ def _fingerprint(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
+def _reset_token(user: User, kind: str = "reset") -> str:
+    return _reset_serializer().dumps({"uid": user.id, "fp": _fingerprint(user), "kind": kind})
+
+
+def password_setup_link(user: User) -> str:
+    """Return a link for a new account to choose its first password (valid for days)."""
+    return site_url("accounts.reset_password", token=_reset_token(user, "setup"))
+
+
+def _token_max_age(kind: object) -> int:
+    if kind == "setup":
+        return int(current_app.config["INVITATION_DAYS"]) * 24 * 3600
+    return int(current_app.config["PASSWORD_RESET_SECONDS"])
+
+
 def request_password_reset(email: str) -> None:
     """Mail a reset link if an active account has this address; say nothing either way."""
     user = find_user_by_email(email)
     if user is None or not user.is_active:
         log.info("password reset asked for an address without an active account")
         return
-    token = _reset_serializer().dumps({"uid": user.id, "fp": _fingerprint(user)})
+    token = _reset_token(user)
     queue_mail(
         user.email,
         user.locale,
@@ -320,9 +361,11 @@ def request_password_reset(email: str) -> None:
 def user_for_reset_token(token: str) -> User:
     """Return the user a reset token is for, or raise a ServiceError if it is not usable."""
     try:
-        data: Any = _reset_serializer().loads(
-            token, max_age=current_app.config["PASSWORD_RESET_SECONDS"]
-        )
+        data: Any = _reset_serializer().loads(token, max_age=_token_max_age("setup"))
+        # A first-password link lives for days; a reset link only for minutes.
+        kind = data.get("kind") if isinstance(data, dict) else None
+        if kind != "setup":
+            data = _reset_serializer().loads(token, max_age=_token_max_age(kind))
     except SignatureExpired:
         raise ServiceError(
             _("This reset link has expired. Ask for a new one."), code="expired"
@@ -354,3 +397,42 @@ def count_users_by_role(institution_id: int | None = None) -> dict[str, int]:
     counts = {role.value: 0 for role in Role}
     counts.update({role: n for role, n in db.session.execute(query)})
     return counts
+
+
+def set_availability(user: User, slots: list[tuple[int, time, time]]) -> None:
+    """Replace a person's weekly availability (weekday, start, end in their own time zone)."""
+    if len(slots) > MAX_AVAILABILITY_SLOTS:
+        raise ServiceError(
+            _("Give at most %(n)d time slots.", n=MAX_AVAILABILITY_SLOTS), field="slots"
+        )
+    for weekday, start, end in slots:
+        if not isinstance(weekday, int) or not 0 <= weekday <= 6:
+            raise ServiceError(_("Choose a day from the list."), field="slots")
+        if end <= start:
+            raise ServiceError(
+                _(
+                    "A time slot must end after it starts, on the same day. For a slot past "
+                    "midnight, add one row for each day."
+                ),
+                field="slots",
+            )
+    if len(set(slots)) != len(slots):
+        raise ServiceError(_("List each time slot once."), field="slots")
+    db.session.execute(delete(AvailabilitySlot).where(AvailabilitySlot.user_id == user.id))
+    db.session.add_all(
+        AvailabilitySlot(user_id=user.id, weekday=weekday, start_time=start, end_time=end)
+        for weekday, start, end in sorted(slots)
+    )
+    db.session.flush()
+    log.info("user %s set %d availability slots", user.id, len(slots))
+
+
+def availability_of(user: User) -> list[AvailabilitySlot]:
+    """Return a person's weekly availability slots, by weekday and time."""
+    return list(
+        db.session.scalars(
+            select(AvailabilitySlot)
+            .where(AvailabilitySlot.user_id == user.id)
+            .order_by(AvailabilitySlot.weekday, AvailabilitySlot.start_time)
+        )
+    )

@@ -7,10 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from coil.accounts import bp, services
 from coil.accounts.forms import (
+    AvailabilityForm,
     ForgotPasswordForm,
     InvitationForm,
     JoinForm,
@@ -27,10 +29,12 @@ from coil.accounts.permissions import (
     invitable_roles,
     role_required,
 )
+from coil.core.db import rollback
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, options, refuse
 from coil.core.reference import timezone_choices
 from coil.core.safety import safe_next_url, site_url
+from coil.courses.models import Course
 from coil.extensions import db, limiter, login_manager
 from coil.institutions.models import Institution
 
@@ -81,8 +85,9 @@ def join(token: str) -> ResponseReturnValue:
         invitation = services.find_invitation(token)
     except ServiceError as error:
         return render_template("accounts/invitation_problem.html", error=error), 410
+    course = db.session.get(Course, invitation.course_id) if invitation.course_id else None
     if current_user.is_authenticated:
-        return render_template("accounts/join_signed_in.html", invitation=invitation)
+        return _join_signed_in(token, invitation, course)
     form = JoinForm()
     if request.method == "GET":
         form.email.data = invitation.email
@@ -107,9 +112,45 @@ def join(token: str) -> ResponseReturnValue:
             services.record_login(user)
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            if course is not None:
+                return redirect(url_for("exchanges.index"))
             return redirect(url_for("accounts.profile"))
     return render_template(
-        "accounts/join.html", form=form, invitation=invitation, timezones=timezone_choices()
+        "accounts/join.html",
+        form=form,
+        invitation=invitation,
+        course=course,
+        timezones=timezone_choices(),
+    ), form_status(form)
+
+
+def _join_signed_in(
+    token: str, invitation: Invitation, course: Course | None
+) -> ResponseReturnValue:
+    """A signed-in student joins the link's course (after confirming); others are told why not."""
+    if course is None:
+        return render_template("accounts/join_signed_in.html", invitation=invitation)
+    if current_user.role != Role.STUDENT:
+        return render_template(
+            "accounts/join_signed_in.html", invitation=invitation, course=course
+        ), 403
+    form = FlaskForm()
+    if form.validate_on_submit():
+        from coil.exchanges.services import join_by_link
+
+        try:
+            enrolment, new = join_by_link(current_user, token)
+        except ServiceError as error:
+            rollback()
+            status = 410 if error.code in ("unknown", "expired", "used", "revoked") else 422
+            return render_template("accounts/invitation_problem.html", error=error), status
+        if new:
+            flash(_("You have joined %(course)s.", course=course.title), "success")
+        else:
+            flash(_("You were already enrolled in %(course)s.", course=course.title), "info")
+        return redirect(url_for("exchanges.show", exchange_id=enrolment.exchange_id))
+    return render_template(
+        "accounts/join_course.html", invitation=invitation, course=course, form=form
     ), form_status(form)
 
 
@@ -177,8 +218,52 @@ def profile() -> ResponseReturnValue:
         "accounts/profile.html",
         form=form,
         password_form=PasswordChangeForm(),
+        availability_form=_availability_form(),
         timezones=timezone_choices(),
     ), form_status(form)
+
+
+def _availability_form(form: AvailabilityForm | None = None) -> AvailabilityForm:
+    if form is None:
+        form = AvailabilityForm(formdata=None)
+        stored = services.availability_of(current_user)
+        form.fill_from([(s.weekday, s.start_time, s.end_time) for s in stored])
+    form.fill_choices()
+    return form
+
+
+@bp.route("/profile/availability", methods=["POST"])
+@login_required
+def availability() -> ResponseReturnValue:
+    """Save the signed-in user's weekly availability (in their own time zone)."""
+    form = _availability_form(AvailabilityForm())
+    if form.validate_on_submit():
+        try:
+            services.set_availability(current_user, form.chosen_slots())
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            flash(_("Your weekly availability is saved."), "success")
+            return redirect(url_for("accounts.profile"))
+    return render_template(
+        "accounts/profile.html",
+        form=_profile_form(),
+        password_form=PasswordChangeForm(),
+        availability_form=form,
+        timezones=timezone_choices(),
+    ), form_status(form)
+
+
+def _profile_form() -> ProfileForm:
+    profile_form = ProfileForm(formdata=None)
+    profile_form.name.data = current_user.name
+    profile_form.locale.data = current_user.locale or ""
+    profile_form.timezone.data = current_user.timezone
+    for entry, spoken in zip(profile_form.languages, current_user.languages, strict=False):
+        entry.form.language.data = spoken.language
+        entry.form.level.data = spoken.level
+    profile_form.fill_language_choices(str(get_locale()))
+    return profile_form
 
 
 @bp.route("/profile/password", methods=["POST"])
@@ -194,15 +279,11 @@ def change_password() -> ResponseReturnValue:
         else:
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.profile"))
-    profile_form = ProfileForm()
-    profile_form.name.data = current_user.name
-    profile_form.locale.data = current_user.locale or ""
-    profile_form.timezone.data = current_user.timezone
-    profile_form.fill_language_choices(str(get_locale()))
     return render_template(
         "accounts/profile.html",
-        form=profile_form,
+        form=_profile_form(),
         password_form=form,
+        availability_form=_availability_form(),
         timezones=timezone_choices(),
     ), form_status(form)
 

@@ -22,6 +22,7 @@ NAVIGATION: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("home.index", _l("Home"), tuple(Role)),
     ("courses.index", _l("Courses"), (Role.COORDINATOR, Role.LECTURER)),
     ("pairings.index", _l("Proposals"), (Role.COORDINATOR, Role.LECTURER)),
+    ("exchanges.index", _l("Exchanges"), tuple(Role)),
     ("institutions.index", _l("Institutions"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
     ("accounts.invitations", _l("Invitations"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
     ("accounts.profile", _l("Profile"), tuple(Role)),

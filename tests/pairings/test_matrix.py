@@ -55,7 +55,7 @@ MATRIX = {
     "/proposals/{proposal}": row(outsider=403, other_coord=403),
     # the pending proposal goes NL -> the third institution, so "outsider" is its recipient
     "/proposals/{pending}": row(recipient=403),
-    "/exchanges/": row(student=403),
+    "/exchanges/": row(student=200),  # students see their own exchanges (none here)
     "/exchanges/{exchange}": row(outsider=403, other_coord=403),
     "/notifications/": row(student=200),
     "/institutions/{nl}/partners": row(proposer=403, recipient=403, outsider=403, other_coord=403),
