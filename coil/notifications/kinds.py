@@ -34,6 +34,7 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "agreement_changed": lambda p: _(
         "The collaboration agreement for “%(course)s” and “%(their_course)s” changed.", **p
     ),
+    "teams_published": lambda p: _("You are in team %(team)s of “%(exchange)s”.", **p),
 }
 
 
