@@ -70,8 +70,29 @@ def _unread() -> int:
     return unread_count(current_user)
 
 
+def exchange_space(exchange: Any) -> Any:
+    """Return the whole-exchange space of ``exchange``, if it exists yet."""
+    from sqlalchemy import select
+
+    from coil.extensions import db
+    from coil.spaces.models import Space
+
+    return db.session.scalar(
+        select(Space).where(Space.exchange_id == exchange.id, Space.team_id.is_(None))
+    )
+
+
+def exchange_staff(exchange: Any) -> bool:
+    """Tell whether the viewer runs or follows ``exchange`` (for its navigation)."""
+    from coil.exchanges.permissions import is_exchange_staff
+
+    return is_exchange_staff(current_user, exchange)
+
+
 def install_template_helpers(app: Flask) -> None:
     """Register filters and globals used by every template."""
+    app.add_template_global(exchange_space, "exchange_space")
+    app.add_template_global(exchange_staff, "exchange_staff")
     app.add_template_filter(when, "when")
     app.add_template_filter(when_in, "when_in")
     app.add_template_filter(country_name, "country_name")

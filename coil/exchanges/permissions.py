@@ -38,6 +38,11 @@ def is_exchange_coordinator(actor: Any, exchange: Exchange) -> bool:
     )
 
 
+def is_exchange_staff(actor: Any, exchange: Exchange) -> bool:
+    """Tell whether ``actor`` runs (lecturer) or follows (coordinator, admin) ``exchange``."""
+    return is_exchange_lecturer(actor, exchange) or is_exchange_coordinator(actor, exchange)
+
+
 def enrolment_of(actor: Any, exchange: Exchange) -> Enrolment | None:
     """Return ``actor``'s active enrolment in ``exchange``, if any."""
     if not is_signed_in(actor):

@@ -20,8 +20,8 @@ from coil.exchanges.permissions import (
     can_manage_exchange,
     enrolment_of,
     get_exchange_or_404,
-    is_exchange_coordinator,
     is_exchange_lecturer,
+    is_exchange_staff,
 )
 from coil.extensions import db
 from coil.pairings.models import Proposal
@@ -82,11 +82,6 @@ def get_staff_exchange_or_404(exchange_id: int) -> Exchange:
     if not is_exchange_staff(current_user, exchange):
         abort(403)
     return exchange
-
-
-def is_exchange_staff(actor: object, exchange: Exchange) -> bool:
-    """Tell whether ``actor`` runs (lecturer) or follows (coordinator, admin) ``exchange``."""
-    return is_exchange_lecturer(actor, exchange) or is_exchange_coordinator(actor, exchange)
 
 
 @bp.route("/<int:exchange_id>/settings", methods=["GET", "POST"])

@@ -31,6 +31,7 @@ from coil.pairings.permissions import (
     can_withdraw,
     is_proposer,
 )
+from coil.spaces.services import ensure_space
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 5000
@@ -214,6 +215,8 @@ def accept(actor: User, proposal: Proposal) -> Exchange:
     elif len(exchange.members) >= MAX_COURSES:
         raise ServiceError(_("An exchange has at most %(n)d courses.", n=MAX_COURSES))
     exchange.members.append(ExchangeCourse(course=proposal.to_course))
+    db.session.flush()
+    ensure_space(exchange)  # the whole exchange's shared space exists from the start
     for course in (proposal.from_course, proposal.to_course):
         set_status(course, "paired")
     proposal.status = "accepted"
