@@ -374,6 +374,44 @@ def _ensure_course(spec: DemoCourse) -> None:
         create_course(owner, spec.data)
 
 
+# One exchange is already agreed, so that enrolment, teams and spaces can be tried at once:
+# Cape Town and Surabaya (docs/demo/roster-nusantara.csv enrols the Surabaya class).
+DEMO_EXCHANGE = (
+    "johan@tablebay.example",
+    "Business Communication Across Cultures",
+    "budi@nusantara.example",
+    "Sustainable Tourism Management",
+)
+
+
+def _ensure_exchange() -> None:
+    from coil.pairings.models import Proposal
+    from coil.pairings.services import accept, propose
+
+    proposer, from_title, recipient, to_title = DEMO_EXCHANGE
+    a, b = find_user_by_email(proposer), find_user_by_email(recipient)
+    if a is None or b is None:
+        return
+    from_course = db.session.scalar(
+        select(Course).where(Course.owner_id == a.id, Course.title == from_title)
+    )
+    to_course = db.session.scalar(
+        select(Course).where(Course.owner_id == b.id, Course.title == to_title)
+    )
+    if from_course is None or to_course is None:
+        return
+    if db.session.scalar(select(Proposal.id).where(Proposal.to_course_id == to_course.id)):
+        return
+    proposal = propose(
+        a,
+        from_course,
+        to_course,
+        "Our business communication students would like to advise your tourism "
+        "students on their sustainable travel campaigns.",
+    )
+    accept(b, proposal)
+
+
 def seed_demo() -> list[tuple[str, str, str]]:
     """Create what is missing of the demo data, commit, and return (role, e-mail, where) rows."""
     logins: list[tuple[str, str, str]] = [("admin", ADMIN.email, "")]
@@ -399,5 +437,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
                 logins.append((person.role.value, person.email, f"{spec.name} ({spec.city})"))
     for course in COURSES:
         _ensure_course(course)
+    db.session.flush()
+    _ensure_exchange()
     db.session.commit()
     return logins
