@@ -39,17 +39,13 @@ def index() -> ResponseReturnValue:
             .order_by(Exchange.start_date.desc())
         )
         return render_template("exchanges/index.html", exchanges=db.session.scalars(mine).all())
-    query = (
-        select(Exchange)
-        .join(ExchangeCourse, ExchangeCourse.exchange_id == Exchange.id)
-        .join(Course, Course.id == ExchangeCourse.course_id)
-        .order_by(Exchange.start_date.desc())
-        .distinct()
-    )
+    # A subquery, not DISTINCT: PostgreSQL cannot compare the JSON columns of exchanges.
+    members = select(ExchangeCourse.exchange_id).join(Course, Course.id == ExchangeCourse.course_id)
     if current_user.role == Role.LECTURER:
-        query = query.where(Course.owner_id == current_user.id)
+        members = members.where(Course.owner_id == current_user.id)
     elif current_user.role == Role.COORDINATOR:
-        query = query.where(Course.institution_id == current_user.institution_id)
+        members = members.where(Course.institution_id == current_user.institution_id)
+    query = select(Exchange).where(Exchange.id.in_(members)).order_by(Exchange.start_date.desc())
     return render_template("exchanges/index.html", exchanges=db.session.scalars(query).all())
 
 
