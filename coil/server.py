@@ -36,10 +36,28 @@ def monkey_patch(mode: str) -> None:
         monkey.patch_all()
 
 
+def warm_up(app: Flask) -> None:
+    """Fill per-process caches (prepared course forms) so first requests are not slow."""
+    from coil.courses.matchmaking import warm_cache
+    from coil.extensions import db
+
+    with app.app_context():
+        try:
+            loaded = warm_cache()
+            log.info("matching cache warmed with %s open courses", loaded)
+        except Exception:  # a cold cache is slower, not wrong: never stop the server for it
+            log.exception("could not warm the matching cache")
+        finally:
+            db.session.remove()
+
+
 def serve(app: Flask, host: str, port: int) -> None:
     """Serve ``app`` (already wrapped by Flask-SocketIO) until interrupted."""
+    from coil.extensions import socketio
+
     mode = app.config["ASYNC_MODE"]
     listener = make_listener(host, port)
+    socketio.start_background_task(warm_up, app)
     log.info("serving on http://%s:%s with async mode %s", host, port, mode)
     if mode == "eventlet":
         import eventlet.greenio

@@ -11,8 +11,11 @@ config = context.config
 
 # Interpret the config file for Python logging.
 # This line sets up loggers basically.
-# Keep the application's loggers alive when migrations run inside `coil demo` or the tests.
-fileConfig(config.config_file_name, disable_existing_loggers=False)
+# Inside the app (coil db upgrade, coil demo, the tests) logging is already set up by
+# create_app; reconfiguring it here would raise the root level and hide the app's own log
+# (including mail written to the log). Only a bare `alembic` run configures it from the ini.
+if not logging.getLogger().handlers:
+    fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger('alembic.env')
 
 

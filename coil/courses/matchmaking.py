@@ -148,3 +148,17 @@ def explain(course: Course, other: Course) -> matching.Match | list[matching.Rea
     if ranked:
         return ranked[0]
     return matching.explain_exclusion(target, candidate, pairs)
+
+
+def warm_cache() -> int:
+    """Load the prepared forms of every open course into this process's cache.
+
+    Run in the background when a server process starts, so that the first matching request
+    does not pay for parsing thousands of forms; returns how many were loaded.
+    """
+    rows = (
+        db.session.connection()
+        .execute(select(Course.id, Course.version).where(Course.status == "open"))
+        .all()
+    )
+    return len(_load_prepared(rows))
