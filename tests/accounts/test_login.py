@@ -108,4 +108,3 @@ def test_login_attempts_are_rate_limited(app, client, factory):
     )
     assert blocked.status_code == 429
     assert "Too many attempts" in blocked.get_data(as_text=True)
-
