@@ -276,3 +276,18 @@ class AvailabilityForm(FlaskForm):
             for e in self.slots
             if e.form.weekday.data and e.form.start.data and e.form.end.data
         ]
+
+
+class ApiTokenForm(FlaskForm):
+    """Name a new personal API token and, optionally, how long it lives."""
+
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(), Length(max=80)],
+        description=_l("What it is for, e.g. “load test bot”."),
+    )
+    days = IntegerField(
+        _l("Expires after (days, optional)"),
+        validators=[Optional(), NumberRange(min=1, max=365)],
+        description=_l("Leave empty for a token that works until you revoke it."),
+    )

@@ -152,3 +152,33 @@ class AvailabilitySlot(Base):
     weekday: Mapped[int] = mapped_column()  # 0 = Monday
     start_time: Mapped[time] = mapped_column(Time)
     end_time: Mapped[time] = mapped_column(Time)
+
+
+class ApiToken(TimestampMixin, Base):
+    """A personal token for clients without a browser session (bots, benchmarks, apps).
+
+    Only a SHA-256 of the secret is stored; ``prefix`` (its first characters) tells tokens apart
+    on the profile page.
+    """
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(80))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(8))
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship("User")
+
+    def state(self, now: datetime | None = None) -> str:
+        """Return ``active``, ``expired`` or ``revoked``."""
+        now = now or utcnow()
+        if self.revoked_at is not None:
+            return "revoked"
+        if self.expires_at is not None and self.expires_at <= now:
+            return "expired"
+        return "active"

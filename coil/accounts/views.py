@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from typing import Any
+
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -12,6 +14,7 @@ from sqlalchemy import select
 
 from coil.accounts import bp, services
 from coil.accounts.forms import (
+    ApiTokenForm,
     AvailabilityForm,
     ForgotPasswordForm,
     InvitationForm,
@@ -22,7 +25,7 @@ from coil.accounts.forms import (
     ProfileForm,
     ResetPasswordForm,
 )
-from coil.accounts.models import Invitation, Role, User
+from coil.accounts.models import ApiToken, Invitation, Role, User
 from coil.accounts.permissions import (
     can_manage_invitation,
     get_invitation_or_404,
@@ -220,6 +223,7 @@ def profile() -> ResponseReturnValue:
         password_form=PasswordChangeForm(),
         availability_form=_availability_form(),
         timezones=timezone_choices(),
+        **_token_section(),
     ), form_status(form)
 
 
@@ -251,6 +255,7 @@ def availability() -> ResponseReturnValue:
         password_form=PasswordChangeForm(),
         availability_form=form,
         timezones=timezone_choices(),
+        **_token_section(),
     ), form_status(form)
 
 
@@ -285,6 +290,7 @@ def change_password() -> ResponseReturnValue:
         password_form=form,
         availability_form=_availability_form(),
         timezones=timezone_choices(),
+        **_token_section(),
     ), form_status(form)
 
 
@@ -373,3 +379,53 @@ def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
     services.revoke_invitation(current_user, invitation)
     flash(_("The invitation is withdrawn; its link no longer works."), "success")
     return redirect(url_for("accounts.invitations"))
+
+
+def _token_section(form: ApiTokenForm | None = None, secret: str | None = None) -> dict[str, Any]:
+    """Return what the profile page's "API tokens" section needs."""
+    return {
+        "token_form": form or ApiTokenForm(formdata=None, prefix="token"),
+        "api_tokens": services.api_tokens_of(current_user),
+        "new_secret": secret,
+    }
+
+
+def _profile_page(token_form: ApiTokenForm | None = None, secret: str | None = None) -> str:
+    return render_template(
+        "accounts/profile.html",
+        form=_profile_form(),
+        password_form=PasswordChangeForm(),
+        availability_form=_availability_form(),
+        timezones=timezone_choices(),
+        **_token_section(token_form, secret),
+    )
+
+
+@bp.route("/profile/tokens", methods=["POST"])
+@login_required
+def create_token() -> ResponseReturnValue:
+    """Create a personal API token and show its secret, this once."""
+    form = ApiTokenForm(prefix="token")
+    if form.validate_on_submit():
+        try:
+            _token, secret = services.create_api_token(
+                current_user, form.name.data, days=form.days.data
+            )
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            flash(_("API token created. Copy it now: it is shown only once."), "success")
+            return _profile_page(ApiTokenForm(formdata=None, prefix="token"), secret)
+    return _profile_page(form), form_status(form)
+
+
+@bp.route("/profile/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id: int) -> ResponseReturnValue:
+    """Revoke one of the signed-in user's API tokens."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != current_user.id:
+        abort(404)  # someone else's token: do not even confirm that it exists
+    services.revoke_api_token(current_user, token)
+    flash(_("The token is revoked; clients using it can no longer connect."), "success")
+    return redirect(url_for("accounts.profile", _anchor="api-tokens"))

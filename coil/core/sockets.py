@@ -1,21 +1,37 @@
 """The Socket.IO connection itself: who may connect, and the personal room every user joins.
 
 Domain events (chat, presence) live in their own domain's ``sockets.py``; this module only
-decides whether a connection is allowed at all.
+decides whether a connection is allowed at all, and who is on the other end.
+
+Browsers authenticate with their log-in session cookie; other clients (bots, the benchmark, a
+mobile app) with a personal API token, sent as the Socket.IO ``auth`` payload
+``{"token": "coil_..."}`` or as an ``Authorization: Bearer coil_...`` header.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from flask import request
 from flask_login import current_user
 from flask_socketio import join_room
 
+from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
+from coil.accounts.services import usable_api_token, use_api_token
 from coil.extensions import db, socketio
 
 log = logging.getLogger(__name__)
+
+# Where a token-authenticated connection keeps its token's id (never the secret: environs end up
+# in error reports). The handshake's WSGI environ lives as long as the connection, and
+# Flask-SocketIO builds every later event's request from it; with manage_session=False,
+# flask.session is the cookie session, so it cannot hold this. The Socket.IO server's own
+# per-connection session (save_session) would do in production but is missing in the test client.
+TOKEN_ENVIRON_KEY = "coil.api_token_id"
 
 
 def user_room(user_id: int) -> str:
@@ -23,13 +39,60 @@ def user_room(user_id: int) -> str:
     return f"user:{user_id}"
 
 
+@contextmanager
+def socket_transaction() -> Iterator[None]:
+    """Commit a socket event's writes if it succeeds, roll back if not, and free the session.
+
+    Flask's teardown and the request commit hook do not run for socket events.
+    """
+    try:
+        yield
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    finally:
+        db.session.remove()
+
+
+def _token_secret(auth: Any) -> str | None:
+    """Return the API token a client presented in its auth payload or Authorization header."""
+    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
+        return str(auth["token"])
+    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and value.strip():
+        return value.strip()
+    return None
+
+
+def current_socket_user() -> User | None:
+    """Return the active user behind the current socket event (session or API token), or None.
+
+    A token is checked again on every call, so revoking it shuts out open connections at their
+    next event.
+    """
+    if is_signed_in(current_user):
+        user: User = current_user._get_current_object()
+        return user
+    token_id = request.environ.get(TOKEN_ENVIRON_KEY)
+    token = usable_api_token(token_id) if isinstance(token_id, int) else None
+    return token.user if token is not None else None
+
+
 @socketio.on("connect")
 def on_connect(auth: Any = None) -> bool:
-    """Accept only signed-in, active users; put each in their personal room."""
-    try:
-        if not is_signed_in(current_user):
+    """Accept signed-in users or valid API tokens; put each connection in its user's room."""
+    with socket_transaction():
+        if is_signed_in(current_user):
+            join_room(user_room(current_user.id))
+            return True
+        secret = _token_secret(auth)
+        token = use_api_token(secret) if secret else None
+        if token is None:
+            if secret:
+                log.info("socket connection refused: unusable API token")
             return False
-        join_room(user_room(current_user.id))
+        request.environ[TOKEN_ENVIRON_KEY] = token.id
+        join_room(user_room(token.user_id))
+        log.info("user %s connected with API token %s", token.user_id, token.id)
         return True
-    finally:
-        db.session.remove()  # Flask's teardown does not run for socket events

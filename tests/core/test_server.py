@@ -159,6 +159,28 @@ def test_foreign_origins_are_refused(server: Server):
     allowed.disconnect()
 
 
+def test_a_client_without_a_browser_connects_with_an_api_token(served_env):
+    running = Server(served_env, "threading")
+    try:
+        session = _login(running)
+        page = session.get(running.url + "/profile").text
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+        created = session.post(
+            running.url + "/profile/tokens", data={"token-name": "bot", "csrf_token": csrf}
+        ).text
+        secret = re.search(r'id="new-token"[^>]*value="(coil_[^"]+)"', created).group(1)
+        bot = socketio.Client(reconnection=False)  # no cookie, and polling sends no Origin
+        bot.connect(running.url, auth={"token": secret}, transports=["polling"], wait_timeout=5)
+        assert bot.connected
+        bot.disconnect()
+        with pytest.raises(socketio.exceptions.ConnectionError):
+            socketio.Client(reconnection=False).connect(
+                running.url, auth={"token": secret + "x"}, transports=["polling"], wait_timeout=5
+            )
+    finally:
+        running.stop()
+
+
 def test_events_from_another_process_arrive_through_redis(server: Server):
     need("Redis", bool(REDIS_URL))
     from flask_socketio import SocketIO
