@@ -72,6 +72,7 @@ DOMAINS_WITH_MODELS = (
     "notifications",
     "spaces",
     "schedule",
+    "chat",
 )
 
 
