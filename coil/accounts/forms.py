@@ -34,7 +34,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from coil.core.forms import options
+from coil.core.forms import TIME_FORMATS, WeeklyRow, options
 from coil.core.reference import CEFR_LEVELS, is_language, language_names
 from coil.core.time import is_timezone
 
@@ -195,7 +195,6 @@ class LocaleForm(FlaskForm):
 
 
 AVAILABILITY_ROWS = (6, 21)  # rows shown at least, accepted at most
-TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when a step is set
 
 
 def weekday_choices() -> list[SelectChoice]:
@@ -204,19 +203,11 @@ def weekday_choices() -> list[SelectChoice]:
     return options([("", "—"), *((day, names[day]) for day in range(7))])
 
 
-class AvailabilityEntry(Form):
+class AvailabilityEntry(WeeklyRow):
     """A weekly time one can meet: weekday and local start and end; all empty means unused."""
 
-    weekday = SelectField(_l("Day"), choices=[], validate_choice=False)
     start = TimeField(_l("From"), format=TIME_FORMATS, validators=[Optional()])
     end = TimeField(_l("Until"), format=TIME_FORMATS, validators=[Optional()])
-
-    def validate_weekday(self, field: SelectField) -> None:
-        if field.data and field.data not in {str(day) for day in range(7)}:
-            raise ValidationError(_l("Choose a day from the list."))
-        given = [bool(field.data), self.start.data is not None, self.end.data is not None]
-        if any(given) and not all(given) and not (self.start.errors or self.end.errors):
-            raise ValidationError(_l("Give the day, start and end, or leave the row empty."))
 
     def validate_end(self, field: TimeField) -> None:
         if field.data is not None and self.start.data is not None and field.data <= self.start.data:

@@ -27,7 +27,6 @@ from wtforms import (
     SelectMultipleField,
     StringField,
     TextAreaField,
-    TimeField,
 )
 from wtforms.form import Form
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
@@ -35,7 +34,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from coil.accounts.forms import validate_timezone
 from coil.core.errors import ServiceError
-from coil.core.forms import options, refuse
+from coil.core.forms import WeeklyRow, options, refuse
 from coil.core.reference import CEFR_LEVELS, country_names, is_language, language_names
 from coil.core.regions import REGION_NAMES, region_choices
 from coil.courses import isced
@@ -56,7 +55,6 @@ EDITABLE_STATUSES = ("draft", "open")
 MAX_STUDENTS = 10_000
 # Rows shown (at least) and accepted (at most) for the repeated parts of the form.
 LANGUAGE_ROWS, BLOCKED_ROWS, MEETING_ROWS = (3, 10), (4, 20), (5, 14)
-TIME_FORMATS = ["%H:%M", "%H:%M:%S"]  # browsers send seconds when a step is set
 
 
 def _clean(value: Any) -> Any:
@@ -119,19 +117,8 @@ class BlockedEntry(Form):
         _check_day(field)
 
 
-class MeetingEntry(Form):
+class MeetingEntry(WeeklyRow):
     """A weekly class meeting: weekday and local start and end time."""
-
-    weekday = SelectField(_l("Day"), choices=[], validate_choice=False)
-    start = TimeField(_l("Starts"), format=TIME_FORMATS, validators=[Optional()])
-    end = TimeField(_l("Ends"), format=TIME_FORMATS, validators=[Optional()])
-
-    def validate_weekday(self, field: SelectField) -> None:
-        if field.data and field.data not in {str(day) for day in range(7)}:
-            raise ValidationError(_l("Choose a day from the list."))
-        given = [bool(field.data), self.start.data is not None, self.end.data is not None]
-        if any(given) and not all(given) and not (self.start.errors or self.end.errors):
-            raise ValidationError(_l("Give the day, start and end, or leave the row empty."))
 
 
 def isced_choices() -> list[SelectChoice]:

@@ -35,11 +35,11 @@ from coil.exchanges.models import (
     AttributeAnswer,
     Enrolment,
     Exchange,
-    ExchangeAttribute,
     Team,
     TeamMember,
 )
 from coil.exchanges.permissions import can_manage_exchange
+from coil.exchanges.services import attributes_of
 from coil.extensions import db
 
 log = logging.getLogger(__name__)
@@ -131,17 +131,6 @@ def _previous_teammates(exchange: Exchange, user_ids: Sequence[int]) -> dict[int
         for uid in group & wanted:
             out[uid] |= group - {uid}
     return out
-
-
-def attributes_of(exchange: Exchange) -> list[ExchangeAttribute]:
-    """Return the exchange's team attributes in a stable order."""
-    return list(
-        db.session.scalars(
-            select(ExchangeAttribute)
-            .where(ExchangeAttribute.exchange_id == exchange.id)
-            .order_by(ExchangeAttribute.id)
-        )
-    )
 
 
 def cohort(exchange: Exchange) -> Cohort:
