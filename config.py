@@ -121,6 +121,13 @@ class Config:
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.NODE_MODULES = _env("NODE_MODULES", str(BASE_DIR / "node_modules"))
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch should still submit
+        # Live rooms: message size, a per-person send limit (shared through Redis when the
+        # rate-limit storage is Redis), and group commit of sends (see coil/chat/writer.py).
+        self.CHAT_MAX_CHARS = _env_int("CHAT_MAX_CHARS", 4000)
+        self.CHAT_RATE_LIMIT = _env("CHAT_RATE_LIMIT", "30 per 10 seconds")
+        self.CHAT_BATCH_WRITES = _env_bool("CHAT_BATCH_WRITES", True)
+        # How long a server process may go silent before others count its room presence gone.
+        self.PRESENCE_TTL_SECONDS = _env_int("PRESENCE_TTL_SECONDS", 15)
         self.check()
 
     def default_secret_key(self) -> str:
@@ -150,6 +157,9 @@ class TestingConfig(Config):
         self.MAIL_BACKEND = "locmem"
         self.SERVER_NAME = None
         self.PASSWORD_HASH_PARAMS = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+        # The Socket.IO test client runs handlers in the test's thread: store sends there
+        # (tests/chat/test_writer.py drives the group-commit writer on its own).
+        self.CHAT_BATCH_WRITES = False
 
 
 class ProductionConfig(Config):

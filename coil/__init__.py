@@ -48,7 +48,7 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
 
     # Socket handlers must be imported before socketio.init_app: Flask-SocketIO copies the
     # handlers it knows into each new server, and later imports would reach only the first app.
-    from coil.core import sockets as _sockets  # noqa: F401
+    _load_socket_handlers()
 
     _load_models()
     _init_extensions(app)
@@ -74,6 +74,18 @@ DOMAINS_WITH_MODELS = (
     "schedule",
     "chat",
 )
+
+
+SOCKET_DOMAINS = ("chat",)
+
+
+def _load_socket_handlers() -> None:
+    """Import the connection guard and every domain's socket event handlers."""
+    import importlib
+
+    importlib.import_module("coil.core.sockets")
+    for domain in SOCKET_DOMAINS:
+        importlib.import_module(f"coil.{domain}.sockets")
 
 
 def _load_models() -> None:

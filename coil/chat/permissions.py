@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from sqlalchemy import select
+
+from coil.accounts.models import Role
+from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Room
+from coil.courses.models import Course
+from coil.exchanges.models import Enrolment, ExchangeCourse, TeamMember
 from coil.exchanges.permissions import (
     is_exchange_coordinator,
     is_exchange_lecturer,
     is_exchange_student,
     team_of,
 )
+from coil.extensions import db
 
 
 def is_room_member(actor: Any, room: Room) -> bool:
@@ -41,3 +48,58 @@ def can_post(actor: Any, room: Room) -> bool:
 def can_moderate(actor: Any, room: Room) -> bool:
     """Tell whether ``actor`` may remove messages and archive ``room`` (its lecturers)."""
     return is_exchange_lecturer(actor, room.exchange)
+
+
+def posting_rights(pairs: set[tuple[Any, Room]]) -> set[tuple[int, int]]:
+    """Return the (user id, room id) pairs of ``pairs`` where :func:`can_post` holds.
+
+    The same rule as :func:`can_post`, decided with three queries for the whole set instead of
+    several per pair: the group-commit writer checks a batch of sends from many people at once.
+    """
+    pairs = {
+        (user, room) for user, room in pairs if is_signed_in(user) and room.archived_at is None
+    }
+    if not pairs:
+        return set()
+    user_ids = {user.id for user, _room in pairs}
+    exchange_ids = {room.exchange_id for _user, room in pairs}
+    team_ids = {room.team_id for _user, room in pairs if room.team_id is not None}
+    owners = _pairs(
+        db.session.execute(
+            select(ExchangeCourse.exchange_id, Course.owner_id)
+            .join(Course, Course.id == ExchangeCourse.course_id)
+            .where(ExchangeCourse.exchange_id.in_(exchange_ids), Course.owner_id.in_(user_ids))
+        )
+    )
+    enrolled = _pairs(
+        db.session.execute(
+            select(Enrolment.exchange_id, Enrolment.user_id).where(
+                Enrolment.exchange_id.in_(exchange_ids),
+                Enrolment.user_id.in_(user_ids),
+                Enrolment.status == "active",
+            )
+        )
+    )
+    in_team: set[tuple[int, int]] = set()
+    if team_ids:
+        in_team = _pairs(
+            db.session.execute(
+                select(TeamMember.team_id, TeamMember.user_id).where(
+                    TeamMember.team_id.in_(team_ids), TeamMember.user_id.in_(user_ids)
+                )
+            )
+        )
+    allowed = set()
+    for user, room in pairs:
+        lecturer = user.role == Role.LECTURER and (room.exchange_id, user.id) in owners
+        student = (room.exchange_id, user.id) in enrolled and (
+            room.team_id is None
+            or (room.exchange.teams_published_at is not None and (room.team_id, user.id) in in_team)
+        )
+        if lecturer or student:
+            allowed.add((user.id, room.id))
+    return allowed
+
+
+def _pairs(rows: Any) -> set[tuple[int, int]]:
+    return {(first, second) for first, second in rows}

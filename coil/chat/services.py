@@ -14,8 +14,11 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from coil.accounts.models import User
+from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Message, Reaction, Room, RoomRead
 from coil.chat.permissions import can_moderate, can_post, can_read_room
+from coil.chat.render import render_message
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.core.time import utcnow
@@ -33,7 +36,27 @@ MAX_PAGE = 500
 
 def room_channel(room: Room) -> str:
     """Return the Socket.IO room name of ``room``."""
-    return f"room:{room.id}"
+    return room_channel_id(room.id)
+
+
+def room_channel_id(room_id: int) -> str:
+    """Return the Socket.IO room name of the room with id ``room_id``."""
+    return f"room:{room_id}"
+
+
+def notify_unread(user: Any, room: Room, unread: int) -> None:
+    """Tell all of ``user``'s connections (other tabs, other devices) a room's unread count."""
+    notify("unread", "changed", {"room_id": room.id, "unread": unread}, [f"user:{user.id}"])
+
+
+def notify_room_opened(room: Room) -> None:
+    """Tell the exchange's subscribed connections that a room was opened."""
+    notify(
+        "room",
+        "created",
+        {"id": room.id, "kind": room.kind, "name": room.name, "exchange_id": room.exchange_id},
+        [f"exchange:{room.exchange_id}"],
+    )
 
 
 def ensure_rooms(exchange: Exchange) -> list[Room]:
@@ -92,42 +115,21 @@ def _is_visible(message: Message) -> bool:
     return message.deleted_at is None and message.removed_by_id is None
 
 
-def _stored(author_id: int, client_id: str) -> Message | None:
-    return db.session.scalar(
-        select(Message).where(Message.author_id == author_id, Message.client_id == client_id)
-    )
-
-
 def post_message(
     actor: Any, room: Room, client_id: Any, body: Any, reply_to_id: Any = None
 ) -> tuple[Message, bool]:
-    """Store a message once per (author, client id); a resend returns the stored one."""
-    _check_post(actor, room)
-    if not isinstance(client_id, str) or not 0 < len(client_id) <= MAX_CLIENT_ID:
-        raise ServiceError(_("The message could not be read."), code="malformed")
-    stored = _stored(actor.id, client_id)
-    if stored is not None:
-        if stored.room_id != room.id:
-            raise ServiceError(_("The message could not be read."), code="malformed")
-        return stored, False
-    text = _clean_body(body)
-    if reply_to_id is not None:
-        if not isinstance(reply_to_id, int) or isinstance(reply_to_id, bool):
-            raise ServiceError(_("The message could not be read."), code="malformed")
-        original = db.session.get(Message, reply_to_id)
-        if original is None or original.room_id != room.id:
-            raise ServiceError(_("The message you reply to is not here."), code="not_found")
-    message = Message(
-        room=room, author=actor, client_id=client_id, body=text, reply_to_id=reply_to_id
-    )
-    # A concurrent resend with the same client id fails the unique constraint at flush or
-    # commit; the caller rolls back, and the client's next retry finds the stored message.
-    # (No savepoint: pysqlite would commit it outside the request's transaction.)
-    db.session.add(message)
-    db.session.flush()
-    log.info("message %s posted in room %s by user %s", message.id, room.id, actor.id)
-    notify("message", "created", serialise(message, None), [room_channel(room)])
-    return message, True
+    """Store a message once per (author, client id); a resend returns the stored one.
+
+    One send through the batch path of :func:`coil.chat.sending.store_messages`.
+    """
+    from coil.chat.sending import Outgoing, store_messages
+
+    if not isinstance(actor, User) or not is_signed_in(actor):
+        raise ServiceError(_("Please log in again."), code="unauthorized")
+    (result,) = store_messages([Outgoing(actor.id, room.id, client_id, body, reply_to_id)])
+    if isinstance(result, ServiceError):
+        raise result
+    return result
 
 
 def _page_limit(limit: Any, default: int) -> int:
@@ -329,6 +331,7 @@ def serialise(
         "client_id": message.client_id,
         "author": None if author is None else {"id": author.id, "name": author.name},
         "body": None if hidden else message.body,
+        "html": None if hidden else render_message(message.body),
         "reply_to_id": message.reply_to_id,
         "created_at": message.created_at.isoformat(),
         "edited": message.edited_at is not None,

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from flask import Flask, Response
 from flask_babel import gettext as _
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from coil.core.errors import render_error
@@ -47,3 +50,14 @@ def install_request_transaction(app: Flask) -> None:
 def rollback() -> None:
     """Discard what the current request flushed (a service refused part of the work)."""
     db.session.rollback()
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
+    """Let SQLite readers and the writer work side by side (write-ahead log), and wait for a lock
+    rather than fail at once. Durability stays at SQLite's default (synchronous=FULL)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.close()

@@ -484,6 +484,7 @@ def lock(actor: Any, exchange: Exchange, user_ids: Sequence[int], locked: bool) 
 
 def publish(actor: Any, exchange: Exchange) -> list[Team]:
     """Publish the teams: spaces for each team and the exchange, a notification per student."""
+    from coil.chat.services import ensure_rooms
     from coil.notifications.services import notify_user
     from coil.spaces.services import ensure_space
 
@@ -512,6 +513,7 @@ def publish(actor: Any, exchange: Exchange) -> list[Team]:
                 values={"exchange_id": exchange.id},
             )
     db.session.flush()
+    ensure_rooms(exchange)
     notify("teams", "published", {"exchange_id": exchange.id}, [f"exchange:{exchange.id}"])
     log.info("exchange %s: %d teams published by user %s", exchange.id, len(teams), actor.id)
     return teams

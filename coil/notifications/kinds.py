@@ -35,6 +35,7 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
         "The collaboration agreement for “%(course)s” and “%(their_course)s” changed.", **p
     ),
     "teams_published": lambda p: _("You are in team %(team)s of “%(exchange)s”.", **p),
+    "mentioned": lambda p: _("%(author)s mentioned you in “%(room)s”.", **p),
 }
 
 

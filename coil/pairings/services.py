@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coil.accounts.models import Role, User
+from coil.chat.services import ensure_rooms
 from coil.core.errors import ServiceError
 from coil.core.reference import language_names
 from coil.core.time import utcnow
@@ -216,7 +217,8 @@ def accept(actor: User, proposal: Proposal) -> Exchange:
         raise ServiceError(_("An exchange has at most %(n)d courses.", n=MAX_COURSES))
     exchange.members.append(ExchangeCourse(course=proposal.to_course))
     db.session.flush()
-    ensure_space(exchange)  # the whole exchange's shared space exists from the start
+    ensure_space(exchange)  # the whole exchange's shared space and room exist from the start
+    ensure_rooms(exchange)
     for course in (proposal.from_course, proposal.to_course):
         set_status(course, "paired")
     proposal.status = "accepted"

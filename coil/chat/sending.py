@@ -1,0 +1,155 @@
+"""Storing sent messages, many at once: the hot path of live rooms.
+
+:func:`store_messages` takes a batch of sends from any number of people and rooms and, in the
+caller's transaction, checks who may post where, finds resends, stores the new messages, tells
+mentioned people, and queues one ``message``/``created`` event per new message for after commit.
+It costs a fixed handful of queries per batch, not per message: the group-commit writer
+(:mod:`coil.chat.writer`) relies on that. Refusals come back per item as ``ServiceError``s with
+the same codes as the single-message service.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from coil.accounts.models import User
+from coil.accounts.permissions import is_signed_in
+from coil.chat.models import Message, Room
+from coil.chat.permissions import posting_rights
+from coil.chat.services import MAX_CLIENT_ID, _check_post, _clean_body, room_channel, serialise
+from coil.core.errors import ServiceError
+from coil.core.events import notify
+from coil.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Outgoing:
+    """One send as the client made it (ids not yet checked)."""
+
+    user_id: int
+    room_id: int
+    client_id: Any
+    body: Any
+    reply_to_id: Any = None
+
+
+Result = tuple[Message, bool] | ServiceError
+
+
+def _malformed() -> ServiceError:
+    return ServiceError(_("The message could not be read."), code="malformed")
+
+
+def _load(items: list[Outgoing]) -> tuple[dict[int, User], dict[int, Room]]:
+    users = db.session.scalars(select(User).where(User.id.in_({i.user_id for i in items})))
+    rooms = db.session.scalars(
+        select(Room)
+        .where(Room.id.in_({i.room_id for i in items}))
+        .options(selectinload(Room.exchange))
+    )
+    return {u.id: u for u in users}, {r.id: r for r in rooms}
+
+
+def _stored(items: list[Outgoing]) -> dict[tuple[int, str], Message]:
+    keys = {(i.user_id, i.client_id) for i in items if isinstance(i.client_id, str)}
+    if not keys:
+        return {}
+    rows = db.session.scalars(
+        select(Message).where(
+            Message.author_id.in_({user for user, _c in keys}),
+            Message.client_id.in_({client for _u, client in keys}),
+        )
+    )
+    return {(m.author_id, m.client_id): m for m in rows if (m.author_id, m.client_id) in keys}  # type: ignore[misc]
+
+
+def _replies(items: list[Outgoing]) -> dict[int, int]:
+    ids = {i.reply_to_id for i in items if isinstance(i.reply_to_id, int)}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(Message.id, Message.room_id).where(Message.id.in_(ids)))
+    return {message_id: room_id for message_id, room_id in rows}
+
+
+def _refusal(user: User | None, room: Room | None) -> ServiceError:
+    """Return the precise reason ``user`` may not post in ``room`` (the rare path)."""
+    if user is None or not is_signed_in(user):
+        return ServiceError(_("Please log in again."), code="unauthorized")
+    if room is None:
+        return ServiceError(_("This room does not exist."), code="not_found")
+    try:
+        _check_post(user, room)
+    except ServiceError as error:
+        return error
+    return ServiceError(_("You are not a member of this room."), code="not_member")
+
+
+def store_messages(items: list[Outgoing]) -> list[Result]:
+    """Store a batch of sends in the current transaction; return one result per item.
+
+    A result is ``(message, created)``: ``created`` is false for a resend of a client id the
+    author used before (in an earlier batch or earlier in this one), which returns the stored
+    message and is not broadcast again.
+    """
+    users, rooms = _load(items)
+    rights = posting_rights(
+        {
+            (users[i.user_id], rooms[i.room_id])
+            for i in items
+            if i.user_id in users and i.room_id in rooms
+        }
+    )
+    stored = _stored(items)
+    reply_rooms = _replies(items)
+    results: list[Result] = []
+    fresh: list[Message] = []
+    for item in items:
+        user, room = users.get(item.user_id), rooms.get(item.room_id)
+        if (item.user_id, item.room_id) not in rights:
+            results.append(_refusal(user, room))
+            continue
+        assert user is not None and room is not None
+        if not isinstance(item.client_id, str) or not 0 < len(item.client_id) <= MAX_CLIENT_ID:
+            results.append(_malformed())
+            continue
+        previous = stored.get((user.id, item.client_id))
+        if previous is not None:
+            results.append((previous, False) if previous.room_id == room.id else _malformed())
+            continue
+        try:
+            text = _clean_body(item.body)
+            reply_to = item.reply_to_id
+            if reply_to is not None:
+                if not isinstance(reply_to, int) or isinstance(reply_to, bool):
+                    raise _malformed()
+                if reply_rooms.get(reply_to) != room.id:
+                    raise ServiceError(_("The message you reply to is not here."), code="not_found")
+        except ServiceError as error:
+            results.append(error)
+            continue
+        message = Message(
+            room=room, author=user, client_id=item.client_id, body=text, reply_to_id=reply_to
+        )
+        stored[(user.id, item.client_id)] = message
+        fresh.append(message)
+        results.append((message, True))
+    if fresh:
+        db.session.add_all(fresh)
+        db.session.flush()
+        for message in fresh:
+            if "@" in message.body:
+                from coil.chat.mentions import notify_mentions
+
+                notify_mentions(message)
+            payload = serialise(message, None, staff=False, reactions={})
+            notify("message", "created", payload, [room_channel(message.room)])
+        log.info("stored %d messages (%d sends)", len(fresh), len(items))
+    return results

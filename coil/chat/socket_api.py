@@ -1,0 +1,106 @@
+"""The shape every live-room event shares: one transaction, a checked user, an ack, never a raise.
+
+A handler decorated with :func:`room_event` receives the signed-in (or token) user and the
+payload as a dict, runs inside :func:`coil.core.sockets.socket_transaction`, and returns the
+fields of a successful ack. Refusals raise ``ServiceError`` and become
+``{"ok": false, "error": {"code", "message"}}``; anything unexpected is logged and becomes the
+``server_error`` code: a malformed payload never escapes a handler.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from flask_babel import gettext as _
+
+from coil.accounts.models import User
+from coil.chat.models import Message, Room
+from coil.core.errors import ServiceError
+from coil.core.sockets import current_socket_user, socket_transaction
+from coil.extensions import db, socketio
+
+log = logging.getLogger(__name__)
+
+Ack = dict[str, Any]
+Handler = Callable[[User, dict[str, Any]], Ack]
+
+
+def failure(code: str, message: str) -> Ack:
+    """Return the error acknowledgement for ``code`` with a human ``message``."""
+    return {"ok": False, "error": {"code": code, "message": message}}
+
+
+def malformed(what: str | None = None) -> ServiceError:
+    """Return the error for a payload that cannot be read."""
+    return ServiceError(what or _("The request could not be read."), code="malformed")
+
+
+def identifier(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
+    """Return ``payload[key]`` as a database id, or raise ``malformed``."""
+    value = payload.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= 2**31 - 1:
+        raise malformed()
+    return value
+
+
+def count(payload: dict[str, Any], key: str, default: int, ceiling: int) -> int:
+    """Return a small positive number from ``payload[key]`` (``default`` when absent)."""
+    value = payload.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise malformed()
+    return min(value, ceiling)
+
+
+def load_room(payload: dict[str, Any], key: str = "room") -> Room:
+    """Return the room ``payload[key]`` names, or raise ``not_found``."""
+    room = db.session.get(Room, identifier(payload, key))
+    if room is None:
+        raise ServiceError(_("This room does not exist."), code="not_found")
+    return room
+
+
+def load_message(payload: dict[str, Any], key: str = "message") -> Message:
+    """Return the message ``payload[key]`` names, or raise ``not_found``."""
+    message = db.session.get(Message, identifier(payload, key))
+    if message is None:
+        raise ServiceError(_("This message is no longer there."), code="not_found")
+    return message
+
+
+def room_event(name: str, *, limited: bool = False) -> Callable[[Handler], Handler]:
+    """Register ``handler`` for the Socket.IO event ``name`` with the shared ack rules.
+
+    ``limited`` events count against the sender's rate limit before anything is read.
+    """
+
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        def run(payload: Any = None) -> Ack:
+            try:
+                with socket_transaction():
+                    user = current_socket_user()
+                    if user is None:
+                        return failure("unauthorized", _("Please log in again."))
+                    if not isinstance(payload, dict):
+                        raise malformed()
+                    if limited:
+                        from coil.chat.ratelimit import check_rate
+
+                        check_rate(user.id)
+                    result = handler(user, payload)
+                return {"ok": True, **result}
+            except ServiceError as error:
+                return failure(error.code, error.message)
+            except Exception:
+                log.exception("socket event %s failed", name)
+                return failure("server_error", _("Something went wrong on our side. Try again."))
+
+        socketio.on_event(name, run)
+        return run
+
+    return decorate
