@@ -122,7 +122,9 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
             continue
         previous = stored.get((user.id, item.client_id))
         if previous is not None:
-            results.append((previous, False) if previous.room_id == room.id else _malformed())
+            # Not flushed yet when resent within this batch: compare through the relationship.
+            same_room = (previous.room_id or previous.room.id) == room.id
+            results.append((previous, False) if same_room else _malformed())
             continue
         try:
             text = _clean_body(item.body)

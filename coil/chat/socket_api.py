@@ -14,6 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from coil.accounts.models import User
@@ -82,6 +83,9 @@ def room_event(name: str, *, limited: bool = False) -> Callable[[Handler], Handl
         @functools.wraps(handler)
         def run(payload: Any = None) -> Ack:
             try:
+                # Settle the language while the user is loaded: an error message may be
+                # translated after the transaction has closed and detached the user.
+                get_locale()
                 with socket_transaction():
                     user = current_socket_user()
                     if user is None:

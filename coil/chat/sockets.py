@@ -26,7 +26,7 @@ from coil.chat.socket_api import count, identifier, load_message, load_room, mal
 from coil.chat.writer import send as send_message
 from coil.core.errors import ServiceError
 from coil.exchanges.models import Exchange
-from coil.exchanges.permissions import is_exchange_staff
+from coil.exchanges.permissions import can_view_exchange
 from coil.extensions import db, socketio
 
 HISTORY_PAGE = 50
@@ -236,7 +236,7 @@ def on_archive(user: User, payload: dict[str, Any]) -> dict[str, Any]:
 def on_topic(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Open a topic room in an exchange (lecturers)."""
     exchange = db.session.get(Exchange, identifier(payload, "exchange"))
-    if exchange is None or not is_exchange_staff(user, exchange):
+    if exchange is None or not can_view_exchange(user, exchange):
         raise ServiceError(_("This exchange does not exist."), code="not_found")
     room = room_queries.create_topic(user, exchange, payload.get("name"))
     services.notify_room_opened(room)

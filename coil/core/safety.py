@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from werkzeug.routing import IntegerConverter, Map
 
@@ -29,11 +29,13 @@ def site_url(endpoint: str, **values: object) -> str:
     """
     from flask import current_app
 
+    anchor = values.pop("_anchor", None)
     site = urlsplit(current_app.config["SITE_URL"])
     adapter = current_app.url_map.bind(
         site.netloc, script_name=site.path or "/", url_scheme=site.scheme or "http"
     )
-    return adapter.build(endpoint, values, force_external=True)
+    url = adapter.build(endpoint, values, force_external=True)
+    return f"{url}#{quote(str(anchor))}" if anchor else url
 
 
 class DatabaseIdConverter(IntegerConverter):
