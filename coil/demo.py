@@ -439,5 +439,8 @@ def seed_demo() -> list[tuple[str, str, str]]:
         _ensure_course(course)
     db.session.flush()
     _ensure_exchange()
+    from coil.demo_rooms import ensure_live_exchange
+
+    ensure_live_exchange()
     db.session.commit()
     return logins

@@ -41,3 +41,25 @@ def test_seed_demo_command_prints_the_logins(app):
     result = app.test_cli_runner().invoke(cli, ["seed-demo"])
     assert result.exit_code == 0, result.output
     assert "admin@coil.example" in result.output and DEMO_PASSWORD in result.output
+
+
+def test_demo_team_rooms_are_ready_to_talk_in(app, db):
+    from coil.accounts.services import find_user_by_email
+    from coil.chat import services
+    from coil.chat.rooms import rooms_for
+
+    seed_demo()
+    seed_demo()
+    daan = find_user_by_email("daan@amstelland.example")
+    diego = find_user_by_email("diego@utvalle.example")
+    jose = find_user_by_email("jose@utvalle.example")
+    rooms = {room.name: (room, unread) for room, unread in rooms_for(daan)}
+    assert set(rooms) == {"International Marketing × Global Marketing", "Team Tulip"}
+    team_room, unread = rooms["Team Tulip"]
+    assert unread == 2  # Diego's hello and Lotte's answer, loaded once
+    assert [m.author.name for m in services.history(diego, team_room)] == [
+        "Diego Torres",
+        "Lotte Visser",
+    ]
+    assert services.post_message(diego, team_room, "try", "Hello Daan!")[1]
+    assert "Team Tulip" not in {room.name for room, _n in rooms_for(jose)}
