@@ -58,6 +58,10 @@ def serve(app: Flask, host: str, port: int) -> None:
     mode = app.config["ASYNC_MODE"]
     listener = make_listener(host, port)
     socketio.start_background_task(warm_up, app)
+    if app.config.get("MESSAGE_QUEUE"):
+        from coil.chat.presence import sweep_forever
+
+        socketio.start_background_task(sweep_forever, app)
     log.info("serving on http://%s:%s with async mode %s", host, port, mode)
     if mode == "eventlet":
         import eventlet.greenio

@@ -9,7 +9,6 @@ import os
 import re
 import socket
 import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,9 +20,9 @@ import socketio
 
 from coil.server import make_listener
 from tests.conftest import REDIS_URL, need
+from tests.servers import COIL, Server
 
 pytestmark = pytest.mark.slow
-COIL = [sys.executable, "-c", "from coil.cli import main; main()"]
 DEMO_USER = ("daan@amstelland.example", "coil-demo-2026")
 
 
@@ -38,12 +37,6 @@ def test_accepted_sockets_inherit_tcp_nodelay():
     finally:
         for s in (accepted, client, listener):
             s.close()
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -61,41 +54,6 @@ def served_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     for args in (["db", "upgrade"], ["seed-demo"]):
         subprocess.run([*COIL, *args], env=env, check=True, capture_output=True, timeout=120)
     return env
-
-
-class Server:
-    """One ``coil serve`` process."""
-
-    def __init__(self, env: dict[str, str], mode: str, **extra: str) -> None:
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self.env = {**env, "COIL_ASYNC_MODE": mode, "COIL_SITE_URL": self.url, **extra}
-        self.process = subprocess.Popen(
-            [*COIL, "serve", "--port", str(self.port)],
-            env=self.env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/healthz", timeout=1).status_code == 200:
-                    return
-            except requests.ConnectionError:
-                time.sleep(0.1)
-            if self.process.poll() is not None:
-                break
-        self.stop()
-        raise AssertionError(f"server in {mode} mode did not start: {self.output}")
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.output = self.process.communicate(timeout=10)[0]
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.output = self.process.communicate()[0]
 
 
 def _login(server: Server) -> requests.Session:
