@@ -28,6 +28,7 @@ from coil.core.errors import ServiceError
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import can_view_exchange
 from coil.extensions import db, socketio
+from coil.schedule.services import record_room_presence
 
 HISTORY_PAGE = 50
 TYPING_INTERVAL = 1.0  # seconds between two typing signals of one connection that are passed on
@@ -110,6 +111,7 @@ def on_join(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     join_room(services.room_channel(room))
     presence().enter(room.id, request.sid, user.id)  # type: ignore[attr-defined]
     announce_presence(room.id)
+    record_room_presence(user, room.exchange_id, room.team_id)  # attendance, if a session is on
     return {
         "room": summary(room, user),
         **_page(user, room, messages, limit),

@@ -12,7 +12,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -252,3 +252,25 @@ def has_feed(user: User) -> bool:
     """Tell whether ``user`` has made a feed address."""
     feed = db.session.scalar(select(CalendarFeed.id).where(CalendarFeed.user_id == user.id))
     return feed is not None
+
+
+# Joining a room this long before a session starts counts as being there (people come early).
+EARLY_ARRIVAL = timedelta(minutes=10)
+
+
+def record_room_presence(user: User, exchange_id: int, team_id: int | None) -> list[Attendance]:
+    """Note ``user``'s attendance at the sessions under way in a room they just joined.
+
+    A team room counts for that team's sessions, the exchange's rooms for exchange-wide ones.
+    """
+    now = utcnow()
+    query = select(LiveSession).where(
+        LiveSession.exchange_id == exchange_id,
+        LiveSession.starts_at <= now + EARLY_ARRIVAL,
+        LiveSession.ends_at >= now,
+    )
+    query = query.where(
+        LiveSession.team_id == team_id if team_id is not None else LiveSession.team_id.is_(None)
+    )
+    rows = [record_presence(session, user) for session in db.session.scalars(query)]
+    return [row for row in rows if row is not None]

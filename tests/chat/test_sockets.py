@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from coil.chat.models import Message, Room
+from coil.core.time import utcnow
 from coil.notifications.models import Notification
 from tests.conftest import AuthActions, socket_client
 
@@ -423,3 +424,37 @@ def test_a_revoked_account_is_refused_at_the_next_event(app, world, db):
     world.member.active = False
     db.session.commit()
     assert code(anna.emit("join", {"room": world.room_a.id}, callback=True)) == "unauthorized"
+
+
+def test_joining_a_room_during_a_live_session_records_attendance(app, world, db):
+    from datetime import timedelta
+
+    from coil.schedule.models import Attendance, LiveSession
+
+    now = utcnow()
+
+    def session(title: str, team, start: timedelta, end: timedelta) -> LiveSession:
+        row = LiveSession(
+            exchange_id=world.exchange.id,
+            team_id=team.id if team else None,
+            title=title,
+            starts_at=now + start,
+            ends_at=now + end,
+            timezone="Europe/Amsterdam",
+            uid=f"{title}@test",
+        )
+        db.session.add(row)
+        return row
+
+    team_now = session("Team A now", world.team_a, timedelta(minutes=5), timedelta(hours=1))
+    session("Team A later", world.team_a, timedelta(hours=2), timedelta(hours=3))
+    session("Everyone now", None, timedelta(minutes=-30), timedelta(minutes=30))
+    db.session.commit()
+    anna = connect(app, world, "member")
+    assert anna.emit("join", {"room": world.room_a.id}, callback=True)["ok"]
+    rows = db.session.scalars(select(Attendance)).all()
+    assert [(r.session_id, r.user_id, r.source) for r in rows] == [
+        (team_now.id, world.member.id, "presence")
+    ]
+    connect(app, world, "lecturer").emit("join", {"room": world.room_a.id}, callback=True)
+    assert db.session.scalar(select(func.count(Attendance.id))) == 1  # staff are not participants
