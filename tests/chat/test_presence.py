@@ -1,4 +1,4 @@
-"""Presence in one process and across processes through Redis, including a process dying."""
+"""Presence and the send limit, in one process and across processes through Redis."""
 
 from __future__ import annotations
 
@@ -69,3 +69,16 @@ def test_a_process_heartbeat_expires_by_itself(redis_client):
     store = RedisPresence(redis_client, ttl=1)
     store.enter(9, "sid", 1)
     assert 0 < redis_client.ttl(f"{PREFIX}:process:{store.process}") <= 1
+
+
+def test_the_send_limit_is_one_budget_for_all_processes_with_redis(app):
+    need("Redis", bool(REDIS_URL))
+    from coil.chat.ratelimit import ChatLimiter
+
+    app.config.update(CHAT_RATE_LIMIT="3 per minute", RATELIMIT_STORAGE_URI=REDIS_URL)
+    first, second = ChatLimiter(app), ChatLimiter(app)  # as in two server processes
+    first.reset()
+    hits = [limiter.hit(4242) for limiter in (first, second, first, second)]
+    assert hits == [True, True, True, False]
+    assert first.hit(4243)  # someone else's budget is their own
+    first.reset()
