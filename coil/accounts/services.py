@@ -16,6 +16,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import CursorResult, delete, func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from coil.accounts.models import (
     ApiToken,
@@ -533,8 +534,16 @@ def api_token_for_secret(secret: object) -> ApiToken | None:
 
 
 def usable_api_token(token_id: int) -> ApiToken | None:
-    """Return the token with this id if it still works (checked again on later socket events)."""
-    return _usable(db.session.get(ApiToken, token_id))
+    """Return the token with this id if it still works (checked again on later socket events).
+
+    One query with the owner and their institution: it runs on every socket event.
+    """
+    token = db.session.scalar(
+        select(ApiToken)
+        .where(ApiToken.id == token_id)
+        .options(joinedload(ApiToken.user).joinedload(User.institution))
+    )
+    return _usable(token)
 
 
 def use_api_token(secret: object) -> ApiToken | None:

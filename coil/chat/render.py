@@ -7,6 +7,8 @@ with ``rel="noopener noreferrer nofollow"``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 
@@ -22,8 +24,12 @@ _PARSER = (
 )
 
 
+@lru_cache(maxsize=2048)
 def render_message(source: str) -> str:
-    """Render a chat message to HTML that is safe to insert into a page."""
+    """Render a chat message to HTML that is safe to insert into a page.
+
+    Cached: a new message is rendered for its broadcast and its ack, and pages repeat.
+    """
     return nh3.clean(
         _PARSER.render(source),
         tags=set(TAGS),
