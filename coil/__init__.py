@@ -73,10 +73,11 @@ DOMAINS_WITH_MODELS = (
     "spaces",
     "schedule",
     "chat",
+    "dialogue",
 )
 
 
-SOCKET_DOMAINS = ("chat",)
+SOCKET_DOMAINS = ("chat", "dialogue")
 
 
 def _load_socket_handlers() -> None:
