@@ -36,6 +36,7 @@ def _readable_room_ids(user: User) -> Any:
         or_(Room.team_id.is_(None), and_(Room.team_id.in_(teams), Room.exchange_id.in_(published))),
     )
     courses = select(ExchangeCourse.exchange_id).join(Course, Course.id == ExchangeCourse.course_id)
+    staff: Any
     if user.role == Role.LECTURER:
         staff = Room.exchange_id.in_(courses.where(Course.owner_id == user.id))
     elif user.role == Role.COORDINATOR and user.institution_id is not None:

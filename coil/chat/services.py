@@ -312,12 +312,14 @@ def serialise(
     *,
     staff: bool | None = None,
     reactions: dict[str, int] | None = None,
+    mine: list[str] | None = None,
 ) -> dict[str, Any]:
     """Return ``message`` as the event payload ``viewer`` may see (``None``: as a student).
 
     Students see neither the text of a deleted message nor of one a lecturer removed; staff
     (the exchange's lecturers and coordinators) still do. Pass ``staff`` and ``reactions`` when
-    serialising a page, to avoid a query per message.
+    serialising a page, to avoid a query per message; ``mine`` (the viewer's own emoji) is
+    included when given, as pages do, and left out of broadcasts.
     """
     if staff is None:
         staff = viewer is not None and is_exchange_staff(viewer, message.room.exchange)
@@ -325,7 +327,7 @@ def serialise(
         reactions = reaction_counts([message.id]).get(message.id, {})
     author = message.author
     hidden = not _is_visible(message) and not staff
-    return {
+    data = {
         "id": message.id,
         "room_id": message.room_id,
         "client_id": message.client_id,
@@ -339,10 +341,32 @@ def serialise(
         "removed": message.removed_by_id is not None,
         "reactions": reactions,
     }
+    if mine is not None:
+        data["mine"] = mine
+    return data
+
+
+def own_reactions(viewer: Any, message_ids: list[int]) -> dict[int, list[str]]:
+    """Return ``{message id: [emoji]}`` of ``viewer``'s own reactions among ``message_ids``."""
+    if not message_ids or not is_signed_in(viewer):
+        return {}
+    mine: dict[int, list[str]] = {}
+    rows = db.session.execute(
+        select(Reaction.message_id, Reaction.emoji)
+        .where(Reaction.user_id == viewer.id, Reaction.message_id.in_(message_ids))
+        .order_by(Reaction.message_id, Reaction.emoji)
+    )
+    for message_id, emoji in rows:
+        mine.setdefault(message_id, []).append(emoji)
+    return mine
 
 
 def serialise_page(messages: list[Message], viewer: Any, room: Room) -> list[dict[str, Any]]:
-    """Serialise a page of ``room``'s messages for ``viewer`` with one reactions query."""
+    """Serialise a page of ``room``'s messages for ``viewer``: two queries, not two per message."""
     staff = is_exchange_staff(viewer, room.exchange)
-    counts = reaction_counts([m.id for m in messages])
-    return [serialise(m, viewer, staff=staff, reactions=counts.get(m.id, {})) for m in messages]
+    ids = [m.id for m in messages]
+    counts, own = reaction_counts(ids), own_reactions(viewer, ids)
+    return [
+        serialise(m, viewer, staff=staff, reactions=counts.get(m.id, {}), mine=own.get(m.id, []))
+        for m in messages
+    ]

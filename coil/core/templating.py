@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from babel.dates import format_datetime as babel_format_datetime
-from flask import Flask, has_request_context, request
+from flask import Flask, g, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,6 +23,7 @@ NAVIGATION: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("courses.index", _l("Courses"), (Role.COORDINATOR, Role.LECTURER)),
     ("pairings.index", _l("Proposals"), (Role.COORDINATOR, Role.LECTURER)),
     ("exchanges.index", _l("Exchanges"), tuple(Role)),
+    ("chat.index", _l("Rooms"), (Role.COORDINATOR, Role.LECTURER, Role.STUDENT)),
     ("institutions.index", _l("Institutions"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
     ("accounts.invitations", _l("Invitations"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
     ("accounts.profile", _l("Profile"), tuple(Role)),
@@ -68,6 +69,26 @@ def _unread() -> int:
     from coil.notifications.services import unread_count
 
     return unread_count(current_user)
+
+
+def viewer_rooms() -> list[tuple[Any, int]]:
+    """Return the viewer's rooms with unread counts, computed once per request."""
+    if not is_signed_in(current_user) or current_user.role == Role.ADMIN:
+        return []  # admins open rooms from an exchange page; they are in none
+    if "coil_viewer_rooms" not in g:
+        from coil.chat.rooms import rooms_for
+
+        g.coil_viewer_rooms = rooms_for(current_user)
+    rooms: list[tuple[Any, int]] = g.coil_viewer_rooms
+    return rooms
+
+
+def rooms_nav() -> dict[str, int] | None:
+    """Return ``{"rooms", "unread"}`` for the navigation's Rooms link, or None when it has none."""
+    if not is_signed_in(current_user) or current_user.role == Role.ADMIN:
+        return None
+    listed = viewer_rooms()
+    return {"rooms": len(listed), "unread": sum(n for _room, n in listed)}
 
 
 def exchange_space(exchange: Any) -> Any:
@@ -117,4 +138,5 @@ def install_template_helpers(app: Flask) -> None:
             "Role": Role,
             "request_path": request.full_path.rstrip("?"),
             "unread_notifications": _unread(),
+            "rooms_nav": rooms_nav(),
         }

@@ -458,3 +458,14 @@ def test_joining_a_room_during_a_live_session_records_attendance(app, world, db)
     ]
     connect(app, world, "lecturer").emit("join", {"room": world.room_a.id}, callback=True)
     assert db.session.scalar(select(func.count(Attendance.id))) == 1  # staff are not participants
+
+
+def test_pages_tell_each_viewer_their_own_reactions(app, world):
+    anna, dewi = connect(app, world, "member"), connect(app, world, "teammate")
+    message_id = send(anna, world.room_a, "c1", "Coffee?")["message"]["id"]
+    dewi.emit("react", {"message": message_id, "emoji": "☕"}, callback=True)
+    anna.emit("react", {"message": message_id, "emoji": "👍"}, callback=True)
+    (for_dewi,) = dewi.emit("join", {"room": world.room_a.id}, callback=True)["messages"]
+    (for_anna,) = anna.emit("history", {"room": world.room_a.id}, callback=True)["messages"]
+    assert for_dewi["reactions"] == for_anna["reactions"] == {"☕": 1, "👍": 1}
+    assert (for_dewi["mine"], for_anna["mine"]) == (["☕"], ["👍"])
