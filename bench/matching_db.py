@@ -27,8 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from matching import build_pool, grow
 
-from coil.courses import matching, matchmaking
-from coil.courses.matching import Prepared
+from coil.courses import match_profile, matchmaking
+from coil.courses.match_profile import Prepared
 
 CHUNK = 5000
 
@@ -106,7 +106,7 @@ def _fill(db, profiles: Sequence[Prepared], done: int, seen: set[int]) -> None:
                     "outcome_tags": [],
                     "discipline_preference": "any",
                     "status": "open",
-                    "prepared": matching.dump(p),
+                    "prepared": match_profile.dump(p),
                     "version": 1,
                     "updated_at": now,
                     "created_at": now,
@@ -117,7 +117,7 @@ def _fill(db, profiles: Sequence[Prepared], done: int, seen: set[int]) -> None:
         db.session.execute(
             CourseLanguage.__table__.insert(),
             [
-                {"course_id": p.id, "language": code, "min_level": matching.CEFR_LEVELS[level]}
+                {"course_id": p.id, "language": code, "min_level": match_profile.CEFR_LEVELS[level]}
                 for p in chunk
                 for code, level in p.languages
             ],

@@ -16,8 +16,8 @@ from coil.chat.models import Room
 from coil.chat.services import ensure_rooms, post_message
 from coil.core.time import utcnow
 from coil.courses.models import Course
+from coil.exchanges.enrolling import enrol
 from coil.exchanges.models import Team, TeamMember
-from coil.exchanges.services import enrol
 from coil.extensions import db
 from coil.spaces.services import ensure_space
 
@@ -71,7 +71,7 @@ def ensure_live_exchange() -> None:
         db.session.add(team)
         for email in emails:
             student = find_user_by_email(email)
-            if student is None:
+            if student is None or student.institution_id not in courses:
                 continue
             enrol(student, courses[student.institution_id])
             team.members.append(TeamMember(user=student))

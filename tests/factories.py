@@ -6,8 +6,9 @@ import itertools
 from datetime import date, time, timedelta
 from typing import Any
 
+from coil.accounts.invitations import create_invitation
 from coil.accounts.models import Invitation, Role, User, UserLanguage
-from coil.accounts.services import create_invitation, create_user
+from coil.accounts.services import create_user
 from coil.core.time import utcnow
 from coil.courses.models import Course
 from coil.courses.services import CourseData, Meeting, create_course

@@ -1,13 +1,16 @@
-"""Every state change of accounts: sign-up by invitation, log-in records, profiles, resets."""
+"""Every state change of accounts: log-in records, new accounts, profiles, passwords, resets.
+
+Also a person's weekly availability. Sign-up by invitation is in ``invitations.py``, personal
+API tokens in ``tokens.py``; both store their secrets as :func:`hash_token` digests.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import hmac
 import logging
 import secrets
-from datetime import time, timedelta
+from datetime import time
 from typing import Any
 
 from argon2 import PasswordHasher
@@ -15,18 +18,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import CursorResult, delete, func, or_, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy import delete, func, select
 
-from coil.accounts.models import (
-    ApiToken,
-    AvailabilitySlot,
-    Invitation,
-    Role,
-    User,
-    UserLanguage,
-)
-from coil.accounts.permissions import can_invite, can_manage_invitation
+from coil.accounts.models import AvailabilitySlot, Role, User, UserLanguage
 from coil.core.errors import ServiceError
 from coil.core.mail import queue_mail
 from coil.core.models import sync_keyed
@@ -153,132 +147,9 @@ def create_user(
     return user
 
 
-def _token_hash(token: str) -> str:
+def hash_token(token: str) -> str:
+    """Return the stored form of an invitation or API token secret: its SHA-256 in hex."""
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def create_invitation(
-    actor: User,
-    *,
-    role: str,
-    institution: Institution | None,
-    email: str | None = None,
-    max_uses: int = 1,
-    days: int | None = None,
-    note: str | None = None,
-    course_id: int | None = None,
-) -> tuple[Invitation, str]:
-    """Create an invitation link; return it with the one-time visible token.
-
-    When an e-mail address is given, the link is mailed there after commit. With ``course_id``
-    (a student join link for a course in an exchange, made by ``exchanges.services``),
-    accepting it also enrols the new student.
-    """
-    if not can_invite(actor, role, institution):
-        raise ServiceError(_("You cannot invite someone with this role here."), field="role")
-    if not 1 <= max_uses <= 500:
-        raise ServiceError(_("Allow between 1 and 500 uses."), field="max_uses")
-    days = days or current_app.config["INVITATION_DAYS"]
-    if not 1 <= days <= 90:
-        raise ServiceError(_("Choose between 1 and 90 days."), field="days")
-    token = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        token_hash=_token_hash(token),
-        role=role,
-        institution=institution,
-        created_by=actor,
-        email=normalise_email(email) if email else None,
-        note=(note or "").strip() or None,
-        expires_at=utcnow() + timedelta(days=days),
-        max_uses=max_uses,
-        course_id=course_id,
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    if invitation.email:
-        queue_mail(
-            invitation.email,
-            actor.locale,
-            "mail/invitation.txt",
-            inviter=actor,
-            invitation=invitation,
-            link=site_url("accounts.join", token=token),
-        )
-    log.info("user %s created invitation %s for %s", actor.id, invitation.id, role)
-    return invitation, token
-
-
-def find_invitation(token: str) -> Invitation:
-    """Return the open invitation for ``token`` or raise a ServiceError saying why not."""
-    invitation = db.session.scalar(
-        select(Invitation).where(Invitation.token_hash == _token_hash(token))
-    )
-    if invitation is None:
-        raise ServiceError(_("This invitation link is not valid."), code="unknown")
-    state = invitation.state()
-    if state == "expired":
-        raise ServiceError(_("This invitation has expired."), code=state)
-    if state == "used":
-        raise ServiceError(_("This invitation has already been used."), code=state)
-    if state == "revoked":
-        raise ServiceError(_("This invitation has been withdrawn."), code=state)
-    if invitation.institution is not None and not invitation.institution.is_active:
-        raise ServiceError(_("This invitation link is not valid."), code="unknown")
-    return invitation
-
-
-def accept_invitation(
-    token: str, *, name: str, email: str, password: str, timezone: str, locale: str | None
-) -> User:
-    """Create the invited account and use up one use of the invitation, atomically."""
-    invitation = find_invitation(token)
-    if invitation.email and normalise_email(email) != invitation.email:
-        raise ServiceError(
-            _("This invitation is for a different e-mail address."), field="email", code="email"
-        )
-    user = create_user(
-        email=email,
-        name=name,
-        password=password,
-        role=invitation.role,
-        institution=invitation.institution,
-        timezone=timezone,
-        locale=locale,
-    )
-    claim_invitation_use(invitation)
-    if invitation.course_id is not None:
-        from coil.exchanges.services import enrol_by_invitation
-
-        enrol_by_invitation(user, invitation)
-    log.info("invitation %s accepted by user %s", invitation.id, user.id)
-    return user
-
-
-def claim_invitation_use(invitation: Invitation) -> None:
-    """Use up one use of an open invitation, or raise a ServiceError when none is left."""
-    # A guarded UPDATE: two people racing for the last use cannot both win.
-    claimed: CursorResult[Any] = db.session.execute(  # type: ignore[assignment]
-        update(Invitation)
-        .where(
-            Invitation.id == invitation.id,
-            Invitation.use_count < Invitation.max_uses,
-            Invitation.revoked_at.is_(None),
-            Invitation.expires_at > utcnow(),
-        )
-        .values(use_count=Invitation.use_count + 1)
-        .execution_options(synchronize_session=False)
-    )
-    if claimed.rowcount != 1:
-        raise ServiceError(_("This invitation has already been used."), code="used")
-
-
-def revoke_invitation(actor: User, invitation: Invitation) -> None:
-    """Withdraw an invitation so that its link stops working."""
-    if not can_manage_invitation(actor, invitation):
-        raise ServiceError(_("You cannot withdraw this invitation."))
-    if invitation.revoked_at is None:
-        invitation.revoked_at = utcnow()
-        log.info("user %s revoked invitation %s", actor.id, invitation.id)
 
 
 def update_profile(
@@ -445,120 +316,3 @@ def availability_of(user: User) -> list[AvailabilitySlot]:
             .order_by(AvailabilitySlot.weekday, AvailabilitySlot.start_time)
         )
     )
-
-
-MAX_API_TOKENS = 10
-API_TOKEN_PREFIX = "coil_"
-API_TOKEN_MAX_DAYS = 365
-# Recording every use would mean a write per socket connect; once a minute is precise enough.
-API_TOKEN_TOUCH_SECONDS = 60
-
-
-def _count_active_api_tokens(user: User) -> int:
-    now = utcnow()
-    query = select(func.count(ApiToken.id)).where(
-        ApiToken.user_id == user.id,
-        ApiToken.revoked_at.is_(None),
-        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
-    )
-    return db.session.scalar(query) or 0
-
-
-def api_tokens_of(user: User) -> list[ApiToken]:
-    """Return a user's API tokens, newest first, revoked and expired ones included."""
-    return list(
-        db.session.scalars(
-            select(ApiToken)
-            .where(ApiToken.user_id == user.id)
-            .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())
-        )
-    )
-
-
-def create_api_token(user: User, name: str, days: int | None = None) -> tuple[ApiToken, str]:
-    """Create a personal API token; return it with the secret, which is never shown again."""
-    name = (name or "").strip()
-    if not name:
-        raise ServiceError(_("Give the token a name."), field="name")
-    if len(name) > 80:
-        raise ServiceError(_("Use at most %(n)d characters.", n=80), field="name")
-    if days is not None and not 1 <= days <= API_TOKEN_MAX_DAYS:
-        raise ServiceError(
-            _("Choose between 1 and %(n)d days.", n=API_TOKEN_MAX_DAYS), field="days"
-        )
-    if _count_active_api_tokens(user) >= MAX_API_TOKENS:
-        raise ServiceError(
-            _("You have %(n)d active tokens already; revoke one first.", n=MAX_API_TOKENS),
-            code="limit",
-        )
-    secret = API_TOKEN_PREFIX + secrets.token_urlsafe(32)
-    token = ApiToken(
-        user_id=user.id,
-        name=name,
-        token_hash=_token_hash(secret),
-        prefix=secret[:8],
-        expires_at=utcnow() + timedelta(days=days) if days else None,
-    )
-    db.session.add(token)
-    db.session.flush()
-    log.info("user %s created API token %s", user.id, token.id)
-    return token, secret
-
-
-def revoke_api_token(user: User, token: ApiToken) -> None:
-    """Revoke one of the user's own API tokens; it stops working at once."""
-    if token.user_id != user.id:
-        raise ServiceError(_("You cannot revoke this token."), code="forbidden")
-    if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        log.info("user %s revoked API token %s", user.id, token.id)
-
-
-def _usable(token: ApiToken | None) -> ApiToken | None:
-    if token is None or token.state() != "active" or not token.user.is_active:
-        return None
-    return token
-
-
-def api_token_for_secret(secret: object) -> ApiToken | None:
-    """Return the usable token for ``secret`` (not revoked or expired, active owner), else None."""
-    if not isinstance(secret, str) or not secret.startswith(API_TOKEN_PREFIX) or len(secret) > 200:
-        return None
-    digest = _token_hash(secret)
-    # Looked up by its SHA-256: response time can reveal at most how much of a hash matched,
-    # which says nothing about any secret. The compare below only guards against collation.
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest))
-    if token is None or not hmac.compare_digest(token.token_hash, digest):
-        return None
-    return _usable(token)
-
-
-def usable_api_token(token_id: int) -> ApiToken | None:
-    """Return the token with this id if it still works (checked again on later socket events).
-
-    One query with the owner and their institution: it runs on every socket event.
-    """
-    token = db.session.scalar(
-        select(ApiToken)
-        .where(ApiToken.id == token_id)
-        .options(joinedload(ApiToken.user).joinedload(User.institution))
-    )
-    return _usable(token)
-
-
-def use_api_token(secret: object) -> ApiToken | None:
-    """Return the usable token for ``secret`` and note that it was used (at most once a minute)."""
-    token = api_token_for_secret(secret)
-    if token is None:
-        return None
-    now = utcnow()
-    last = token.last_used_at
-    if last is None or (now - last).total_seconds() >= API_TOKEN_TOUCH_SECONDS:
-        token.last_used_at = now
-    return token
-
-
-def user_for_api_token(secret: object) -> User | None:
-    """Return the active user a usable API token belongs to, noting when it was last used."""
-    token = use_api_token(secret)
-    return token.user if token is not None else None

@@ -12,7 +12,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from coil.accounts import bp, services
+from coil.accounts import bp, services, tokens
+from coil.accounts import invitations as invites  # the view ``invitations`` takes the name
 from coil.accounts.forms import (
     ApiTokenForm,
     AvailabilityForm,
@@ -85,7 +86,7 @@ def logout() -> ResponseReturnValue:
 def join(token: str) -> ResponseReturnValue:
     """Create an account from an invitation link."""
     try:
-        invitation = services.find_invitation(token)
+        invitation = invites.find_invitation(token)
     except ServiceError as error:
         return render_template("accounts/invitation_problem.html", error=error), 410
     course = db.session.get(Course, invitation.course_id) if invitation.course_id else None
@@ -99,7 +100,7 @@ def join(token: str) -> ResponseReturnValue:
             form.timezone.data = invitation.institution.timezone
     if form.validate_on_submit():
         try:
-            user = services.accept_invitation(
+            user = invites.accept_invitation(
                 token,
                 name=form.name.data,
                 email=form.email.data,
@@ -139,7 +140,7 @@ def _join_signed_in(
         ), 403
     form = FlaskForm()
     if form.validate_on_submit():
-        from coil.exchanges.services import join_by_link
+        from coil.exchanges.enrolling import join_by_link
 
         try:
             enrolment, new = join_by_link(current_user, token)
@@ -342,7 +343,7 @@ def invitations() -> ResponseReturnValue:
     if form.validate_on_submit():
         institution = db.session.get(Institution, form.institution_id.data or 0)
         try:
-            _invitation, token = services.create_invitation(
+            _invitation, token = invites.create_invitation(
                 current_user,
                 role=form.role.data,
                 institution=institution,
@@ -376,7 +377,7 @@ def invitations() -> ResponseReturnValue:
 def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
     """Withdraw an invitation."""
     invitation = get_invitation_or_404(invitation_id)
-    services.revoke_invitation(current_user, invitation)
+    invites.revoke_invitation(current_user, invitation)
     flash(_("The invitation is withdrawn; its link no longer works."), "success")
     return redirect(url_for("accounts.invitations"))
 
@@ -385,7 +386,7 @@ def _token_section(form: ApiTokenForm | None = None, secret: str | None = None) 
     """Return what the profile page's "API tokens" section needs."""
     return {
         "token_form": form or ApiTokenForm(formdata=None, prefix="token"),
-        "api_tokens": services.api_tokens_of(current_user),
+        "api_tokens": tokens.api_tokens_of(current_user),
         "new_secret": secret,
     }
 
@@ -408,7 +409,7 @@ def create_token() -> ResponseReturnValue:
     form = ApiTokenForm(prefix="token")
     if form.validate_on_submit():
         try:
-            _token, secret = services.create_api_token(
+            _token, secret = tokens.create_api_token(
                 current_user, form.name.data, days=form.days.data
             )
         except ServiceError as error:
@@ -426,6 +427,6 @@ def revoke_token(token_id: int) -> ResponseReturnValue:
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != current_user.id:
         abort(404)  # someone else's token: do not even confirm that it exists
-    services.revoke_api_token(current_user, token)
+    tokens.revoke_api_token(current_user, token)
     flash(_("The token is revoked; clients using it can no longer connect."), "success")
     return redirect(url_for("accounts.profile", _anchor="api-tokens"))

@@ -73,13 +73,13 @@ def load_message(payload: dict[str, Any], key: str = "message") -> Message:
     return message
 
 
-def room_event(name: str, *, limited: bool = False) -> Callable[[Handler], Handler]:
+def room_event(name: str, *, limited: bool = False) -> Callable[[Handler], Callable[..., Ack]]:
     """Register ``handler`` for the Socket.IO event ``name`` with the shared ack rules.
 
     ``limited`` events count against the sender's rate limit before anything is read.
     """
 
-    def decorate(handler: Handler) -> Handler:
+    def decorate(handler: Handler) -> Callable[..., Ack]:
         @functools.wraps(handler)
         def run(payload: Any = None) -> Ack:
             try:

@@ -21,7 +21,7 @@ from flask_socketio import join_room
 
 from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
-from coil.accounts.services import usable_api_token, use_api_token
+from coil.accounts.tokens import usable_api_token, use_api_token
 from coil.extensions import db, socketio
 
 log = logging.getLogger(__name__)

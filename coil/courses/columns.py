@@ -31,7 +31,7 @@ from coil.core.weekly import QUARTER_MINUTES, QUARTERS_PER_WEEK
 from coil.courses import isced
 
 if TYPE_CHECKING:
-    from coil.courses.matching import Prepared
+    from coil.courses.match_profile import Prepared
 
 _UNION_WORDS = -(-QUARTERS_PER_WEEK // 64)  # 672 quarters of a week in 11 words
 _DETAILED_WORDS = 3

@@ -15,12 +15,12 @@ from typing import Any
 
 from sqlalchemy import or_, select
 
-from coil.courses import matching
+from coil.courses import match_profile, match_reasons, matching, reasons
 from coil.courses.models import Course
 from coil.extensions import db
 from coil.institutions.models import Institution, PartnerRelation
 
-_CACHE: dict[int, tuple[int, matching.Prepared]] = {}
+_CACHE: dict[int, tuple[int, match_profile.Prepared]] = {}
 _CACHE_LIMIT = 250_000  # about 2.2 KiB each: a bound on memory, not a tuning knob
 _CHUNK = 900  # stay under SQLite's bound-parameter limit
 
@@ -30,7 +30,7 @@ class CourseMatch:
     """A ranked partner course with the engine's score and reasons."""
 
     course: Course
-    match: matching.Match
+    match: match_reasons.Match
 
 
 def blocked_partners(institution_id: int) -> set[int]:
@@ -47,27 +47,27 @@ def blocked_partners(institution_id: int) -> set[int]:
     return {b if a == institution_id else a for a, b in rows}
 
 
-def prepared(course: Course) -> matching.Prepared | None:
+def prepared(course: Course) -> match_profile.Prepared | None:
     """Return the prepared form of one course (from the cache when its version matches)."""
     if course.prepared is None:
         return None
     hit = _CACHE.get(course.id)
     if hit is not None and hit[0] == course.version:
         return hit[1]
-    form = matching.load(course.prepared)
+    form = match_profile.load(course.prepared)
     _remember(course.id, course.version, form)
     return form
 
 
-def _remember(course_id: int, version: int, form: matching.Prepared) -> None:
+def _remember(course_id: int, version: int, form: match_profile.Prepared) -> None:
     if len(_CACHE) >= _CACHE_LIMIT:
         _CACHE.clear()
     _CACHE[course_id] = (version, form)
 
 
-def _load_prepared(rows: Sequence[tuple[int, int]]) -> list[matching.Prepared]:
+def _load_prepared(rows: Sequence[tuple[int, int]]) -> list[match_profile.Prepared]:
     cache_get = _CACHE.get
-    forms: list[matching.Prepared] = []
+    forms: list[match_profile.Prepared] = []
     missing: list[int] = []
     for course_id, version in rows:
         hit = cache_get(course_id)
@@ -80,7 +80,7 @@ def _load_prepared(rows: Sequence[tuple[int, int]]) -> list[matching.Prepared]:
         query = select(Course.id, Course.version, Course.prepared).where(Course.id.in_(chunk))
         for course_id, version, data in db.session.execute(query):
             if data is not None:
-                form = matching.load(data)
+                form = match_profile.load(data)
                 _remember(course_id, version, form)
                 forms.append(form)
     return forms
@@ -93,7 +93,7 @@ def excluded_institutions(institution_id: int) -> set[int]:
     return blocked_partners(institution_id) | set(suspended)
 
 
-def candidate_query(target: matching.Prepared) -> Any:
+def candidate_query(target: match_profile.Prepared) -> Any:
     """Build the SQL pre-filter for ``target``: ids and versions of open courses whose period
     can hold the exchange.
 
@@ -135,7 +135,7 @@ def find_matches(course: Course, limit: int = 20) -> list[CourseMatch]:
     return [CourseMatch(courses[m.candidate_id], m) for m in ranked if m.candidate_id in courses]
 
 
-def explain(course: Course, other: Course) -> matching.Match | list[matching.Reason]:
+def explain(course: Course, other: Course) -> match_reasons.Match | list[reasons.Reason]:
     """Score one pair, or say which hard constraints keep ``other`` out of the matches."""
     target, candidate = prepared(course), prepared(other)
     if target is None or candidate is None:
@@ -147,7 +147,7 @@ def explain(course: Course, other: Course) -> matching.Match | list[matching.Rea
     ranked = matching.rank(target, [candidate], pairs)
     if ranked:
         return ranked[0]
-    return matching.explain_exclusion(target, candidate, pairs)
+    return match_reasons.explain_exclusion(target, candidate, pairs)
 
 
 def warm_cache() -> int:

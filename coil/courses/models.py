@@ -34,7 +34,7 @@ DISCIPLINE_PREFERENCES = ("same", "different", "any")
 class Course(TimestampMixin, Base):
     """A course profile. Lists and structured parts (meetings, blocked weeks) are JSON.
 
-    ``prepared`` holds the matching engine's precomputed form (``matching.dump``) and
+    ``prepared`` holds the matching engine's precomputed form (``match_profile.dump``) and
     ``version`` changes with every save, so that ranking can cache prepared forms per process
     and still never use a stale one.
     """

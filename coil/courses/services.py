@@ -16,7 +16,7 @@ from coil.core.reference import CEFR_LEVELS, is_country, is_language
 from coil.core.regions import region_choices
 from coil.core.time import is_timezone
 from coil.core.weekly import WeeklySlot, teaching_weeks
-from coil.courses import isced, matching
+from coil.courses import isced, match_profile
 from coil.courses.models import COURSE_STATUSES, DISCIPLINE_PREFERENCES, Course, CourseLanguage
 from coil.courses.permissions import can_edit_course
 from coil.extensions import db
@@ -135,9 +135,9 @@ def check_course_data(data: CourseData) -> None:
         raise ServiceError(_("Choose a status from the list."), field="status")
 
 
-def to_profile(course: Course) -> matching.CourseProfile:
+def to_profile(course: Course) -> match_profile.CourseProfile:
     """Build the matching engine's plain profile from a stored course."""
-    return matching.CourseProfile(
+    return match_profile.CourseProfile(
         id=course.id,
         institution_id=course.institution_id,
         country=course.institution.country,
@@ -206,7 +206,7 @@ def _apply(course: Course, data: CourseData) -> None:
 def refresh_prepared(course: Course) -> None:
     """Recompute the matching form of ``course`` and bump its version (call after any change)."""
     try:
-        course.prepared = matching.dump(matching.prepare(to_profile(course)))
+        course.prepared = match_profile.dump(match_profile.prepare(to_profile(course)))
     except ValueError as error:  # checked data should never get here; keep the course editable
         log.warning("course %s cannot be prepared for matching: %s", course.id, error)
         course.prepared = None

@@ -17,7 +17,7 @@ from coil.core.errors import ServiceError
 from coil.core.forms import form_status, options, refuse
 from coil.core.safety import site_url
 from coil.courses.models import Course
-from coil.exchanges import bp, services
+from coil.exchanges import bp, enrolling, services, team_profile
 from coil.exchanges.forms import ActionForm, JoinLinkForm, RosterForm, TeamProfileForm
 from coil.exchanges.models import Enrolment, Exchange
 from coil.exchanges.permissions import (
@@ -46,7 +46,7 @@ def _roster_page(
     roster_form: RosterForm | None = None,
     new_link: str | None = None,
     row_errors: list[RowError] | None = None,
-    summary: services.RosterResult | None = None,
+    summary: enrolling.RosterResult | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
     manage = can_manage_exchange(current_user, exchange)
@@ -54,7 +54,7 @@ def _roster_page(
     roster_form = roster_form or RosterForm(formdata=None)
     link_form.course_id.choices = _course_choices(exchange)
     roster_form.course_id.choices = _course_choices(exchange)
-    enrolments = services.enrolments_of(exchange)
+    enrolments = enrolling.enrolments_of(exchange)
     by_course = {c.id: [e for e in enrolments if e.course_id == c.id] for c in exchange.courses}
     links = (
         db.session.scalars(
@@ -99,7 +99,7 @@ def create_join_link(exchange_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         course = db.session.get(Course, form.course_id.data) or abort(404)
         try:
-            _invitation, token = services.create_join_link(
+            _invitation, token = enrolling.create_join_link(
                 current_user, course, max_uses=form.max_uses.data, days=form.days.data
             )
         except ServiceError as error:
@@ -181,8 +181,8 @@ def upload_roster(exchange_id: int) -> ResponseReturnValue:
         )
         return _roster_page(exchange, roster_form=form, row_errors=parsed.errors, status=422)
     try:
-        result = services.import_roster(current_user, course, parsed.rows)
-    except services.RosterRejected as rejected:
+        result = enrolling.import_roster(current_user, course, parsed.rows)
+    except enrolling.RosterRejected as rejected:
         refuse(form, rejected)
         return _roster_page(exchange, roster_form=form, row_errors=rejected.errors, status=422)
     except ServiceError as error:
@@ -216,7 +216,7 @@ def drop(exchange_id: int, enrolment_id: int) -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     try:
-        services.drop_student(current_user, enrolment)
+        enrolling.drop_student(current_user, enrolment)
     except ServiceError:
         abort(403)
     flash(_("%(name)s is marked as dropped out.", name=enrolment.user.name), "success")
@@ -236,7 +236,7 @@ def profile(exchange_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         stored = accounts.availability_of(current_user)
         form.fill_from([(s.weekday, s.start_time, s.end_time) for s in stored])
-        answers = services.answers_of(current_user, exchange)
+        answers = team_profile.answers_of(current_user, exchange)
         form.fill_answers(attributes)
         for entry, attribute in zip(form.answers, attributes, strict=False):
             entry.form.value.data = answers.get(attribute.id, "")
@@ -245,7 +245,7 @@ def profile(exchange_id: int) -> ResponseReturnValue:
     form.fill_choices()
     if form.validate_on_submit():
         try:
-            services.save_team_profile(
+            team_profile.save_team_profile(
                 current_user,
                 exchange,
                 slots=form.chosen_slots(),

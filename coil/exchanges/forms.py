@@ -30,15 +30,9 @@ from wtforms.validators import (
 
 from coil.accounts.forms import AvailabilityForm, RowList
 from coil.core.forms import options
+from coil.exchanges.enrolling import JOIN_LINK_DAYS, JOIN_LINK_USES
 from coil.exchanges.models import ExchangeAttribute
-from coil.exchanges.services import (
-    JOIN_LINK_DAYS,
-    JOIN_LINK_USES,
-    MAX_ATTRIBUTES,
-    MAX_PHASES,
-    AttributeData,
-    PhaseData,
-)
+from coil.exchanges.services import MAX_ATTRIBUTES, MAX_PHASES, AttributeData, PhaseData
 
 
 def phase_names() -> dict[str, Any]:

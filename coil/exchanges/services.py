@@ -1,6 +1,10 @@
-"""Every state change of an exchange's set-up: settings, phases, attributes, enrolment.
+"""Every state change of an exchange's set-up: title, dates, phases and team attributes.
 
-Services flush and never commit; the request (or CLI) around them commits once.
+Also the reads the other exchange modules share (the exchange of a course, the teaching
+overlap, the attributes, the planned phases). Enrolment, join links and rosters are in
+``enrolling.py``; a student's availability and answers for team formation in
+``team_profile.py``. Services flush and never commit; the request (or CLI) around them commits
+once.
 """
 
 from __future__ import annotations
@@ -8,28 +12,23 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
-from coil.accounts import services as accounts
-from coil.accounts.models import Invitation, Role, User
+from coil.accounts.models import User
 from coil.core.errors import ServiceError
-from coil.core.mail import queue_mail
-from coil.core.time import utcnow
 from coil.courses.models import Course
 from coil.exchanges.models import (
     DEFAULT_PHASES,
     AttributeAnswer,
-    Enrolment,
     Exchange,
     ExchangeAttribute,
     ExchangeCourse,
     ExchangePhase,
 )
 from coil.exchanges.permissions import can_manage_exchange
-from coil.exchanges.roster import RosterRow, RowError
 from coil.extensions import db
 
 log = logging.getLogger(__name__)
@@ -37,8 +36,6 @@ MAX_PHASES = 8
 MAX_ATTRIBUTES = 10
 MAX_OPTIONS = 12
 ATTRIBUTE_MODES = ("spread", "group")
-JOIN_LINK_USES = 200
-JOIN_LINK_DAYS = 30
 _KEY_RE = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -61,23 +58,6 @@ class AttributeData:
     options: list[str] = field(default_factory=list)
     mode: str = "spread"
     weight: float = 1.0
-
-
-@dataclass(frozen=True, slots=True)
-class RosterResult:
-    """What an accepted roster upload did."""
-
-    created: int
-    enrolled: int
-    already: int
-
-
-class RosterRejected(ServiceError):
-    """A roster with row errors: nothing was imported."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__(_("Nothing was imported: correct the rows listed below and try again."))
-        self.errors = errors
 
 
 # --- reading -------------------------------------------------------------------------------
@@ -130,18 +110,6 @@ def planned_phases(exchange: Exchange) -> list[PhaseData]:
     if exchange.phases:
         return [PhaseData(p.key, p.title, p.start_date, p.end_date) for p in exchange.phases]
     return default_phases(exchange.start_date, exchange.end_date)
-
-
-def enrolments_of(exchange: Exchange) -> list[Enrolment]:
-    """Return every enrolment of the exchange, by course and name."""
-    return list(
-        db.session.scalars(
-            select(Enrolment)
-            .join(User, User.id == Enrolment.user_id)
-            .where(Enrolment.exchange_id == exchange.id)
-            .order_by(Enrolment.course_id, User.name, User.id)
-        )
-    )
 
 
 # --- settings ------------------------------------------------------------------------------
@@ -308,238 +276,3 @@ def _sync_attributes(exchange: Exchange, attributes: list[AttributeData]) -> Non
         row.mode = data.mode
         row.weight = data.weight
         db.session.add(row)
-
-
-# --- enrolment -----------------------------------------------------------------------------
-
-
-def _member_course(actor: User, course: Course) -> Exchange:
-    exchange = exchange_of(course)
-    if exchange is None:
-        raise ServiceError(
-            _("This course is not in an exchange yet: students join once it is."),
-            field="course_id",
-        )
-    if actor.role != Role.LECTURER or course.owner_id != actor.id:
-        raise ServiceError(_("You can only enrol students in your own course."), field="course_id")
-    return exchange
-
-
-def create_join_link(
-    actor: User, course: Course, *, max_uses: int = JOIN_LINK_USES, days: int = JOIN_LINK_DAYS
-) -> tuple[Invitation, str]:
-    """Create a student join link for the lecturer's own course in an exchange."""
-    exchange = _member_course(actor, course)
-    invitation, token = accounts.create_invitation(
-        actor,
-        role=Role.STUDENT,
-        institution=course.institution,
-        max_uses=max_uses,
-        days=days,
-        note=course.title[:200],
-        course_id=course.id,
-    )
-    log.info("user %s made join link %s for exchange %s", actor.id, invitation.id, exchange.id)
-    return invitation, token
-
-
-def enrol(
-    student: User, course: Course, student_number: str | None = None
-) -> tuple[Enrolment, bool]:
-    """Enrol a student in a member course; return the enrolment and whether it is new.
-
-    Enrolling again in the same course changes nothing (a dropped student stays dropped, so a
-    join link cannot undo a lecturer's decision); another course of the same exchange is refused.
-    """
-    exchange = exchange_of(course)
-    if exchange is None:
-        raise ServiceError(_("This course is not in an exchange."), code="no_exchange")
-    if student.role != Role.STUDENT:
-        raise ServiceError(_("Only student accounts can be enrolled."), code="not_student")
-    existing = db.session.scalar(
-        select(Enrolment).where(
-            Enrolment.exchange_id == exchange.id, Enrolment.user_id == student.id
-        )
-    )
-    if existing is not None:
-        if existing.course_id != course.id:
-            raise ServiceError(
-                _("You are already enrolled in another course of this exchange."),
-                code="other_course",
-            )
-        if student_number and not existing.student_number:
-            existing.student_number = student_number
-        return existing, False
-    enrolment = Enrolment(
-        exchange_id=exchange.id,
-        course_id=course.id,
-        user_id=student.id,
-        student_number=student_number,
-    )
-    db.session.add(enrolment)
-    db.session.flush()
-    log.info("user %s enrolled in course %s (exchange %s)", student.id, course.id, exchange.id)
-    return enrolment, True
-
-
-def enrol_by_invitation(student: User, invitation: Invitation) -> Enrolment:
-    """Enrol the student a course join link was used by."""
-    course = db.session.get(Course, invitation.course_id)
-    if course is None:
-        raise ServiceError(_("This invitation link is not valid."), code="unknown")
-    enrolment, _new = enrol(student, course)
-    return enrolment
-
-
-def join_by_link(student: User, token: str) -> tuple[Enrolment, bool]:
-    """Enrol a signed-in student through a course join link (one use of the link if new)."""
-    invitation = accounts.find_invitation(token)
-    course = db.session.get(Course, invitation.course_id) if invitation.course_id else None
-    if course is None:
-        raise ServiceError(_("This link is for a new account, not for joining a course."))
-    enrolment, new = enrol(student, course)
-    if new:
-        accounts.claim_invitation_use(invitation)
-    return enrolment, new
-
-
-def drop_student(actor: User, enrolment: Enrolment) -> None:
-    """Mark a lecturer's own student as dropped out of the exchange."""
-    if actor.role != Role.LECTURER or enrolment.course.owner_id != actor.id:
-        raise ServiceError(_("You can only change the enrolment of your own students."))
-    if enrolment.status != "dropped":
-        enrolment.status = "dropped"
-        enrolment.dropped_at = utcnow()
-        db.session.flush()
-        log.info("user %s marked enrolment %s as dropped", actor.id, enrolment.id)
-
-
-def import_roster(actor: User, course: Course, rows: list[RosterRow]) -> RosterResult:
-    """Enrol every student of a parsed roster, creating accounts; all or nothing.
-
-    Raises RosterRejected listing each row that cannot be enrolled; then nothing is written.
-    New accounts get a mail with a link to choose their password, sent after commit.
-    """
-    exchange = _member_course(actor, course)
-    emails = [row.email for row in rows]
-    users = (
-        {u.email: u for u in db.session.scalars(select(User).where(User.email.in_(emails)))}
-        if emails
-        else {}
-    )
-    enrolled = {
-        e.user_id: e
-        for e in db.session.scalars(
-            select(Enrolment).where(
-                Enrolment.exchange_id == exchange.id,
-                Enrolment.user_id.in_([u.id for u in users.values()]),
-            )
-        )
-    }
-    errors: list[RowError] = []
-    for row in rows:
-        user = users.get(row.email)
-        if user is None:
-            continue
-        if user.role != Role.STUDENT:
-            errors.append(RowError(row.line, "not_student", row.email))
-        elif not user.is_active:
-            errors.append(RowError(row.line, "inactive", row.email))
-        elif user.id in enrolled and enrolled[user.id].course_id != course.id:
-            errors.append(RowError(row.line, "other_course", row.email))
-    if errors:
-        raise RosterRejected(errors)
-    created = new_enrolments = 0
-    for row in rows:
-        user = users.get(row.email)
-        if user is None:
-            user = accounts.create_user(
-                email=row.email,
-                name=row.name,
-                password=None,
-                role=Role.STUDENT,
-                institution=course.institution,
-            )
-            created += 1
-            queue_mail(
-                user.email,
-                None,
-                "exchanges/welcome_mail.txt",
-                user=user,
-                course=course,
-                exchange=exchange,
-                lecturer=actor,
-                link=accounts.password_setup_link(user),
-            )
-        _enrolment, new = enrol(user, course, row.student_number)
-        new_enrolments += new
-    log.info(
-        "user %s imported a roster into course %s: %d new accounts, %d enrolled",
-        actor.id,
-        course.id,
-        created,
-        new_enrolments,
-    )
-    return RosterResult(created, new_enrolments, len(rows) - new_enrolments)
-
-
-# --- the student's profile for team formation ----------------------------------------------
-
-
-def save_team_profile(
-    student: User,
-    exchange: Exchange,
-    *,
-    slots: list[tuple[int, time, time]],
-    answers: dict[int, str],
-) -> None:
-    """Save a student's weekly availability and answers to the exchange's attributes."""
-    if student.role != Role.STUDENT or not db.session.scalar(
-        select(Enrolment.id).where(
-            Enrolment.exchange_id == exchange.id,
-            Enrolment.user_id == student.id,
-            Enrolment.status == "active",
-        )
-    ):
-        raise ServiceError(_("Only students of this exchange fill in this profile."))
-    accounts.set_availability(student, slots)
-    attributes = {a.id: a for a in attributes_of(exchange)}
-    for attribute_id, value in answers.items():
-        attribute = attributes.get(attribute_id)
-        if attribute is None:
-            raise ServiceError(_("This question is no longer asked."), field="answers")
-        value = value.strip()
-        if attribute.options and value and value not in attribute.options:
-            raise ServiceError(_("Choose an answer from the list."), field="answers")
-        if len(value) > 120:
-            raise ServiceError(_("Keep answers under 120 characters."), field="answers")
-        answer = db.session.scalar(
-            select(AttributeAnswer).where(
-                AttributeAnswer.attribute_id == attribute_id,
-                AttributeAnswer.user_id == student.id,
-            )
-        )
-        if not value:
-            if answer is not None:
-                db.session.delete(answer)
-        elif answer is None:
-            db.session.add(
-                AttributeAnswer(attribute_id=attribute_id, user_id=student.id, value=value)
-            )
-        else:
-            answer.value = value
-    db.session.flush()
-    log.info("user %s saved their team profile for exchange %s", student.id, exchange.id)
-
-
-def answers_of(student: User, exchange: Exchange) -> dict[int, str]:
-    """Return a student's answers to the exchange's attributes, by attribute id."""
-    rows = db.session.execute(
-        select(AttributeAnswer.attribute_id, AttributeAnswer.value)
-        .join(ExchangeAttribute, ExchangeAttribute.id == AttributeAnswer.attribute_id)
-        .where(
-            ExchangeAttribute.exchange_id == exchange.id,
-            AttributeAnswer.user_id == student.id,
-        )
-    )
-    return {attribute_id: value for attribute_id, value in rows}

@@ -17,7 +17,7 @@ from coil.core.errors import ServiceError
 from coil.core.forms import form_status, options, refuse
 from coil.core.safety import MAX_DB_ID
 from coil.courses.explain import language_name
-from coil.exchanges import bp, teaming
+from coil.exchanges import bp, services, team_cohort, teaming
 from coil.exchanges import team_explain as explain
 from coil.exchanges import teams as engine
 from coil.exchanges.models import Exchange, Team
@@ -59,7 +59,7 @@ def _team_reader(exchange_id: int) -> Exchange:
     return exchange
 
 
-def _context(exchange: Exchange, group: teaming.Cohort) -> explain.Context:
+def _context(exchange: Exchange, group: team_cohort.Cohort) -> explain.Context:
     names = {uid: user.name for uid, user in group.users.items()}
     for team in exchange.teams:
         for member in team.members:
@@ -67,8 +67,8 @@ def _context(exchange: Exchange, group: teaming.Cohort) -> explain.Context:
     return explain.Context(
         names=names,
         courses={course.id: course.title for course in exchange.courses},
-        team_numbers=[team.number for team in teaming.draft(exchange)],
-        attributes={a.key: a.label for a in teaming.attributes_of(exchange)},
+        team_numbers=[team.number for team in team_cohort.draft(exchange)],
+        attributes={a.key: a.label for a in services.attributes_of(exchange)},
         timezone=str(get_timezone()),
         first_day=exchange.start_date,
         last_day=exchange.end_date,
@@ -81,20 +81,20 @@ def _settings_form(exchange: Exchange) -> TeamSettingsForm:
         form.team_size.data = exchange.team_size
         form.min_shared_hours.data = exchange.min_shared_hours
         form.min_level.data = exchange.min_level
-        weights = teaming.stored_weights(exchange)
-        for key in teaming.WEIGHT_KEYS:
+        weights = team_cohort.stored_weights(exchange)
+        for key in team_cohort.WEIGHT_KEYS:
             form[key].data = weights[key]
     return form
 
 
 def _settings_values(exchange: Exchange) -> dict[str, str]:
-    weights = teaming.stored_weights(exchange)
+    weights = team_cohort.stored_weights(exchange)
     values = {
         "settings-team_size": str(exchange.team_size),
         "settings-min_shared_hours": str(exchange.min_shared_hours),
         "settings-min_level": exchange.min_level,
     }
-    values.update({f"settings-{key}": str(weights[key]) for key in teaming.WEIGHT_KEYS})
+    values.update({f"settings-{key}": str(weights[key]) for key in team_cohort.WEIGHT_KEYS})
     return values
 
 
@@ -144,11 +144,11 @@ def _page(
     infeasible: list[engine.Infeasible] | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
-    group = teaming.cohort(exchange)
-    config = teaming.settings(exchange)
+    group = team_cohort.cohort(exchange)
+    config = team_cohort.settings(exchange)
     ctx = _context(exchange, group)
-    stored = teaming.draft(exchange)
-    result = teaming.evaluation(exchange, group)
+    stored = team_cohort.draft(exchange)
+    result = team_cohort.evaluation(exchange, group)
     by_id = {s.id: s for s in group.students}
     course_titles = ctx.courses
     teams = []
@@ -177,7 +177,7 @@ def _page(
     published = exchange.teams_published_at is not None
     left_out = [
         (group.users[sid], _left_out_reason(by_id[sid], config))
-        for sid in teaming.unplaced(exchange, group)
+        for sid in team_cohort.unplaced(exchange, group)
     ]
     diagnoses = [
         {
@@ -193,7 +193,7 @@ def _page(
             "text": explain.diagnosis(item, ctx),
             "relaxations": relaxations(item.suggestion, exchange, ctx),
         }
-        for item in teaming.language_gaps(group, config)
+        for item in team_cohort.language_gaps(group, config)
     ]
     choices = [(t.number, _("Team %(number)d", number=t.number)) for t in stored]
     placed = [
@@ -214,12 +214,12 @@ def _page(
         published=published,
         settings_form=settings_form or _settings_form(exchange),
         weight_labels=WEIGHT_LABELS,
-        weight_keys=teaming.WEIGHT_KEYS,
+        weight_keys=team_cohort.WEIGHT_KEYS,
         violations=[explain.violation(v, ctx) for v in result.violations],
         worst=format_decimal(min(scores), "0.#") if scores else None,
         mean=format_decimal(sum(scores) / len(scores), "0.#") if scores else None,
         left_out=left_out,
-        departed=[(uid, ctx.names.get(uid, "?")) for uid in teaming.departed(exchange, group)],
+        departed=[(uid, ctx.names.get(uid, "?")) for uid in team_cohort.departed(exchange, group)],
         unknown_availability=[group.users[uid] for uid in group.unknown_availability],
         diagnoses=diagnoses,
         language_gaps=language_gaps,
@@ -242,7 +242,7 @@ def _refused(exchange: Exchange, error: ServiceError) -> Response:
 
 def _report(exchange: Exchange, violations: list[engine.Violation], done: str) -> Response:
     if violations:
-        group = teaming.cohort(exchange)
+        group = team_cohort.cohort(exchange)
         ctx = _context(exchange, group)
         flash(
             _(
@@ -283,7 +283,7 @@ def team_settings(exchange_id: int) -> ResponseReturnValue:
                 team_size=form.team_size.data,
                 min_shared_hours=float(form.min_shared_hours.data),
                 min_level=form.min_level.data,
-                weights={key: form[key].data for key in teaming.WEIGHT_KEYS},
+                weights={key: form[key].data for key in team_cohort.WEIGHT_KEYS},
             )
         except ServiceError as error:
             refuse(form, error)
@@ -401,7 +401,7 @@ def place_late_joiner(exchange_id: int, user_id: int) -> ResponseReturnValue:
             return _refused(exchange, error)
         flash(_("The student is placed in team %(number)d.", number=team.number), "success")
         return _back(exchange)
-    group = teaming.cohort(exchange)
+    group = team_cohort.cohort(exchange)
     ctx = _context(exchange, group)
     rows = [
         {
@@ -437,9 +437,9 @@ def rebalance_team(exchange_id: int, user_id: int) -> ResponseReturnValue:
             return _refused(exchange, error)
         flash(_("The student left the team; the suggested moves are applied."), "success")
         return _back(exchange)
-    group = teaming.cohort(exchange)
+    group = team_cohort.cohort(exchange)
     ctx = _context(exchange, group)
-    stored = teaming.draft(exchange)
+    stored = team_cohort.draft(exchange)
     moves = [
         {
             "name": ctx.names.get(step.student_id, "?"),
@@ -482,7 +482,7 @@ def my_team(exchange_id: int) -> ResponseReturnValue:
                     "me": member.user_id == current_user.id,
                 }
             )
-        space_id = teaming.space_id(exchange, team)
+        space_id = team_cohort.space_id(exchange, team)
         if space_id is not None and "spaces.show" in current_app.view_functions:
             space_url = url_for("spaces.show", space_id=space_id)
     return render_template(

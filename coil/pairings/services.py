@@ -17,7 +17,7 @@ from coil.chat.services import ensure_rooms
 from coil.core.errors import ServiceError
 from coil.core.reference import language_names
 from coil.core.time import utcnow
-from coil.courses import matching, matchmaking
+from coil.courses import match_reasons, matchmaking
 from coil.courses.models import Course
 from coil.courses.services import set_status
 from coil.exchanges.models import MAX_COURSES, Exchange, ExchangeCourse
@@ -130,7 +130,7 @@ def propose(actor: User, from_course: Course, to_course: Course, message: str) -
 def _prefill_agreement(proposal: Proposal) -> None:
     """Fill the working language and dates the matching engine found, as a starting point."""
     match = matchmaking.explain(proposal.from_course, proposal.to_course)
-    if not isinstance(match, matching.Match):
+    if not isinstance(match, match_reasons.Match):
         return
     names = language_names("en")  # the agreement is shared text: one language both read
     weeks = proposal.from_course.exchange_weeks
@@ -277,7 +277,7 @@ def _new_exchange(proposal: Proposal) -> Exchange:
     first, last = max(a.first_day, b.first_day), min(a.last_day, b.last_day)
     language, level = a.working_languages[0].language, a.working_languages[0].min_level
     match = matchmaking.explain(a, b)
-    if isinstance(match, matching.Match):
+    if isinstance(match, match_reasons.Match):
         for reason in match.reasons:
             if reason.code == "weeks":
                 first, last = reason.params["first"], reason.params["last"]

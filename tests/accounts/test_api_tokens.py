@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from coil.accounts.models import ApiToken, Role
-from coil.accounts.services import (
+from coil.accounts.tokens import (
     MAX_API_TOKENS,
     create_api_token,
     revoke_api_token,

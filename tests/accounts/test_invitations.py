@@ -6,8 +6,8 @@ import re
 
 import pytest
 
+from coil.accounts.invitations import accept_invitation
 from coil.accounts.models import Invitation, Role, User
-from coil.accounts.services import accept_invitation
 from coil.core.errors import ServiceError
 from tests.conftest import csrf_token
 

@@ -17,7 +17,7 @@ import pytest
 import socketio
 from sqlalchemy import func, select
 
-from coil.accounts.services import create_api_token
+from coil.accounts.tokens import create_api_token
 from coil.chat.models import Message
 from tests.conftest import POSTGRES_URL, REDIS_URL, need
 from tests.servers import Server

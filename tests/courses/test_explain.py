@@ -11,9 +11,12 @@ import pytest
 from flask_babel import force_locale
 
 from coil.core.weekly import SharedInterval, WeeklySlot
-from coil.courses import explain, matching, reasons
+from coil.courses import explain, match_reasons, reasons
 from coil.courses.explain import describe, meeting_times
-from coil.courses.matching import CourseProfile, Reason, explain_exclusion, prepare, rank
+from coil.courses.match_profile import CourseProfile, prepare
+from coil.courses.match_reasons import explain_exclusion
+from coil.courses.matching import rank
+from coil.courses.reasons import Reason
 
 AMS, MEX, SYD = "Europe/Amsterdam", "America/Mexico_City", "Australia/Sydney"
 LOCALES = ("en", "nl")
@@ -21,7 +24,7 @@ LOCALES = ("en", "nl")
 
 def emitted_codes() -> set[str]:
     """Every reason code the engine constructs: the first argument of each Reason(...)."""
-    tree = ast.parse(Path(matching.__file__).read_text())
+    tree = ast.parse(Path(match_reasons.__file__).read_text())
     return {
         node.args[0].value
         for node in ast.walk(tree)

@@ -16,21 +16,11 @@ from hypothesis import strategies as st
 import coil.courses.reasons
 from coil.core.regions import REGIONS, region_of
 from coil.core.weekly import WeeklySlot
-from coil.courses import columns, matching
-from coil.courses.matching import (
-    WEIGHTS,
-    CourseProfile,
-    Match,
-    Prepared,
-    Reason,
-    dump,
-    explain_exclusion,
-    load,
-    prefilter_bounds,
-    prepare,
-    rank,
-    render_en,
-)
+from coil.courses import columns, match_profile, match_reasons, matching, week_segments
+from coil.courses.match_profile import CourseProfile, Prepared, dump, load, prepare
+from coil.courses.match_reasons import Match, explain_exclusion
+from coil.courses.matching import WEIGHTS, prefilter_bounds, rank
+from coil.courses.reasons import Reason, render_en
 
 AMS, MEX, SYD = "Europe/Amsterdam", "America/Mexico_City", "Australia/Sydney"
 
@@ -429,7 +419,14 @@ class TestData:
 
     def test_pure_module(self) -> None:
         # The engine runs in benchmarks and workers without an app: no Flask, no database.
-        for module in (matching, coil.courses.reasons, isced_module()):
+        for module in (
+            matching,
+            match_profile,
+            match_reasons,
+            week_segments,
+            coil.courses.reasons,
+            isced_module(),
+        ):
             tree = ast.parse(Path(module.__file__).read_text())  # type: ignore[arg-type]
             imported = {
                 name.split(".")[0]
@@ -502,7 +499,7 @@ def profiles(draw: st.DrawFn, pid: int) -> CourseProfile:
         ),
         eqf_level=draw(st.integers(5, 8)),
         working_languages=tuple(
-            (code, draw(st.sampled_from(matching.CEFR_LEVELS))) for code in languages
+            (code, draw(st.sampled_from(match_profile.CEFR_LEVELS))) for code in languages
         ),
         first_day=first,
         last_day=last,
@@ -685,7 +682,7 @@ def _score_all_reference(
         else:
             geo = matching.GEO_OTHER_REGION
         partial += w["geo"] * geo
-        lo, length = matching._common_run(target, c)
+        lo, length = match_reasons._common_run(target, c)
         if length < target.exchange_weeks:
             continue
         if not wanted:

@@ -10,7 +10,7 @@ import pytest
 
 from coil.accounts.models import Role
 from coil.core.errors import ServiceError
-from coil.courses import matching
+from coil.courses import match_profile
 from coil.courses.models import Course
 from coil.courses.services import (
     CourseData,
@@ -89,7 +89,7 @@ def test_create_and_update_bump_the_version_and_store_the_prepared_form(factory,
     db.session.commit()
     created = course.version
     assert created
-    prepared = matching.load(course.prepared or {})
+    prepared = match_profile.load(course.prepared or {})
     assert prepared.id == course.id
     assert prepared.tz == "Europe/Amsterdam"
     assert prepared.exchange_weeks == 6
@@ -97,7 +97,7 @@ def test_create_and_update_bump_the_version_and_store_the_prepared_form(factory,
     update_course(lecturer, course, bad(exchange_weeks=8, meetings=[]))
     db.session.commit()
     assert course.version not in (0, created)
-    prepared = matching.load(course.prepared or {})
+    prepared = match_profile.load(course.prepared or {})
     assert (prepared.exchange_weeks, prepared.tz) == (8, "")
 
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 import pytest
 
 from coil.accounts.models import Role, User
+from coil.exchanges.enrolling import enrol
 from coil.exchanges.models import Exchange
-from coil.exchanges.services import enrol
 from coil.pairings.services import accept, propose
 from tests.pairings.conftest import Pair, pair, third_course  # noqa: F401 (fixtures)
 

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from coil.accounts.models import AvailabilitySlot, Invitation, Role, User
 from coil.core.errors import ServiceError
-from coil.exchanges import services
+from coil.exchanges import enrolling
 from coil.exchanges.models import AttributeAnswer, Enrolment, ExchangeAttribute
 from tests.conftest import csrf_token
 from tests.exchanges.conftest import upload
@@ -107,9 +107,9 @@ def test_student_of_the_other_course_cannot_join_a_second_course(client, auth, w
 def test_join_links_only_for_own_courses_in_an_exchange(world, factory, db):
     lonely = factory.course(owner=world.pair.nl_lecturer)
     with pytest.raises(ServiceError):
-        services.create_join_link(world.pair.nl_lecturer, lonely)
+        enrolling.create_join_link(world.pair.nl_lecturer, lonely)
     with pytest.raises(ServiceError):
-        services.create_join_link(world.pair.mx_lecturer, world.pair.nl_course)
+        enrolling.create_join_link(world.pair.mx_lecturer, world.pair.nl_course)
 
 
 GOOD = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from coil.core.errors import ServiceError
-from coil.exchanges import team_explain, teaming
+from coil.exchanges import team_cohort, team_explain, teaming
 from coil.exchanges.models import AttributeAnswer, Enrolment, ExchangeAttribute, Team
 from coil.exchanges.teams import FULL_WEEK, SLOTS_PER_DAY
 from coil.notifications.models import Notification
@@ -85,7 +85,7 @@ def test_propose_writes_the_draft_and_replaces_it_keeping_locks(db, tw):
         u.id for side in tw.students.values() for u in side
     )
     assert tw.exchange.teams_published_at is None
-    assert teaming.evaluation(tw.exchange).violations == []
+    assert team_cohort.evaluation(tw.exchange).violations == []
     keep = first[1][:2]
     teaming.lock(tw.nl_lecturer, tw.exchange, keep, True)
     teaming.propose(tw.nl_lecturer, tw.exchange, seed=2)
@@ -167,14 +167,14 @@ def test_late_joiner_is_offered_the_best_teams_and_placed(factory, db, tw):
     db.session.commit()
     (late,) = enrol(factory, db, tw, "mx", 1)
     group = teaming.cohort(tw.exchange)
-    assert teaming.unplaced(tw.exchange, group) == [late.id]
+    assert team_cohort.unplaced(tw.exchange, group) == [late.id]
     ranking, teams = teaming.placement_options(tw.exchange, late.id)
     assert len(ranking) == 2 and not ranking[0].violations
     number = teams[ranking[0].team].number
     teaming.place_late_joiner(tw.nl_lecturer, tw.exchange, late.id, number)
     db.session.commit()
     assert any(late.id in team for team in _teams(db, tw))
-    assert teaming.evaluation(tw.exchange).violations == []
+    assert team_cohort.evaluation(tw.exchange).violations == []
     assert db.session.query(Notification).filter_by(user_id=late.id).count() == 1
     with pytest.raises(ServiceError, match="already"):
         teaming.placement_options(tw.exchange, late.id)
@@ -197,13 +197,13 @@ def test_drop_out_is_rebalanced_with_the_fewest_moves(factory, db):
     enrolment.status = "dropped"
     db.session.commit()
     group = teaming.cohort(world.exchange)
-    assert teaming.departed(world.exchange, group) == [leaving]
+    assert team_cohort.departed(world.exchange, group) == [leaving]
     plan = teaming.rebalance_options(world.exchange, leaving)
     assert plan.moves and not plan.violations
     teaming.rebalance_after_dropout(world.nl_lecturer, world.exchange, leaving)
     db.session.commit()
     assert all(leaving not in team for team in _teams(db, world))
-    assert teaming.evaluation(world.exchange).violations == []
+    assert team_cohort.evaluation(world.exchange).violations == []
 
 
 def test_settings_refuse_teams_larger_than_the_cohort(db, tw):
