@@ -14,13 +14,13 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import joinedload
 
 from coil.accounts.models import ApiToken, User
 from coil.accounts.services import hash_token
 from coil.core.errors import ServiceError
 from coil.core.time import utcnow
 from coil.extensions import db
+from coil.institutions.models import Institution
 
 log = logging.getLogger(__name__)
 
@@ -110,17 +110,26 @@ def api_token_for_secret(secret: object) -> ApiToken | None:
     return _usable(token)
 
 
-def usable_api_token(token_id: int) -> ApiToken | None:
-    """Return the token with this id if it still works (checked again on later socket events).
+def api_token_owner_id(token_id: int) -> int | None:
+    """Return the owner's id if the token with this id still works, else None.
 
-    One query with the owner and their institution: it runs on every socket event.
+    Socket events call this on every event, so it reads three columns with one query instead of
+    loading the token, the user and the institution as objects: not revoked, not expired, the
+    owner active and their institution (if any) active, as :func:`api_token_for_secret` checks.
     """
-    token = db.session.scalar(
-        select(ApiToken)
-        .where(ApiToken.id == token_id)
-        .options(joinedload(ApiToken.user).joinedload(User.institution))
+    now = utcnow()
+    return db.session.scalar(
+        select(ApiToken.user_id)
+        .join(User, User.id == ApiToken.user_id)
+        .outerjoin(Institution, Institution.id == User.institution_id)
+        .where(
+            ApiToken.id == token_id,
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
+            User.active.is_(True),
+            or_(User.institution_id.is_(None), Institution.status == "active"),
+        )
     )
-    return _usable(token)
 
 
 def use_api_token(secret: object) -> ApiToken | None:

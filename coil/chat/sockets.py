@@ -138,13 +138,13 @@ def on_history(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return _page(user, room, services.history(user, room, before, limit), limit)
 
 
-@room_event("send", limited=True)
-def on_send(user: User, payload: dict[str, Any]) -> dict[str, Any]:
+@room_event("send", limited=True, by_id=True)
+def on_send(user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     """Store a message (idempotent per client id); the ack carries the stored message."""
     room_id = identifier(payload, "room")
     assert room_id is not None
     item = Outgoing(
-        user.id, room_id, payload.get("client_id"), payload.get("body"), payload.get("reply_to")
+        user_id, room_id, payload.get("client_id"), payload.get("body"), payload.get("reply_to")
     )
     db.session.commit()  # end this event's read transaction before waiting for the writer
     return {"message": send_message(item)}

@@ -21,7 +21,7 @@ from flask_socketio import join_room
 
 from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
-from coil.accounts.tokens import usable_api_token, use_api_token
+from coil.accounts.tokens import api_token_owner_id, use_api_token
 from coil.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -65,18 +65,26 @@ def _token_secret(auth: Any) -> str | None:
     return None
 
 
-def current_socket_user() -> User | None:
-    """Return the active user behind the current socket event (session or API token), or None.
+def current_socket_user_id() -> int | None:
+    """Return the id of the active user behind the current socket event, or None.
 
-    A token is checked again on every call, so revoking it shuts out open connections at their
-    next event.
+    Checked against the database on every call (a revoked token, a deactivated account or
+    institution shuts out open connections at their next event); for tokens this reads a few
+    columns, not objects, because it runs for every message.
     """
+    if is_signed_in(current_user):
+        return int(current_user.id)
+    token_id = request.environ.get(TOKEN_ENVIRON_KEY)
+    return api_token_owner_id(token_id) if isinstance(token_id, int) else None
+
+
+def current_socket_user() -> User | None:
+    """Return the active user behind the current socket event (session or API token), or None."""
     if is_signed_in(current_user):
         user: User = current_user._get_current_object()
         return user
-    token_id = request.environ.get(TOKEN_ENVIRON_KEY)
-    token = usable_api_token(token_id) if isinstance(token_id, int) else None
-    return token.user if token is not None else None
+    user_id = current_socket_user_id()
+    return db.session.get(User, user_id) if user_id is not None else None
 
 
 @socketio.on("connect")
