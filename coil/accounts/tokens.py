@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import bindparam, func, or_, select
 
 from coil.accounts.models import ApiToken, User
 from coil.accounts.services import hash_token
@@ -110,26 +110,33 @@ def api_token_for_secret(secret: object) -> ApiToken | None:
     return _usable(token)
 
 
+# Built once: constructing a statement costs more than running this one (it runs per event).
+_OWNER_OF_USABLE_TOKEN = (
+    select(ApiToken.user_id)
+    .join(User, User.id == ApiToken.user_id)
+    .outerjoin(Institution, Institution.id == User.institution_id)
+    .where(
+        ApiToken.id == bindparam("token_id"),
+        ApiToken.revoked_at.is_(None),
+        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
+        User.active.is_(True),
+        or_(User.institution_id.is_(None), Institution.status == "active"),
+    )
+)
+
+
 def api_token_owner_id(token_id: int) -> int | None:
     """Return the owner's id if the token with this id still works, else None.
 
-    Socket events call this on every event, so it reads three columns with one query instead of
-    loading the token, the user and the institution as objects: not revoked, not expired, the
-    owner active and their institution (if any) active, as :func:`api_token_for_secret` checks.
+    Socket events call this on every event, so it reads one column with one prepared query
+    instead of loading the token, the user and the institution as objects: not revoked, not
+    expired, the owner active and their institution (if any) active, as
+    :func:`api_token_for_secret` checks.
     """
-    now = utcnow()
-    return db.session.scalar(
-        select(ApiToken.user_id)
-        .join(User, User.id == ApiToken.user_id)
-        .outerjoin(Institution, Institution.id == User.institution_id)
-        .where(
-            ApiToken.id == token_id,
-            ApiToken.revoked_at.is_(None),
-            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > now),
-            User.active.is_(True),
-            or_(User.institution_id.is_(None), Institution.status == "active"),
-        )
+    found: int | None = db.session.scalar(
+        _OWNER_OF_USABLE_TOKEN, {"token_id": token_id, "now": utcnow()}
     )
+    return found
 
 
 def use_api_token(secret: object) -> ApiToken | None:
