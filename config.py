@@ -12,6 +12,10 @@ from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
 ASYNC_MODES = ("threading", "gevent", "eventlet")
+# Chosen by bench/chat_load.py (docs/performance.md): gevent served the most messages per CPU
+# second with the lowest latency and memory per connection; eventlet is as fast but discouraged
+# by its maintainers; threading costs a thread per connection and collapsed first under load.
+DEFAULT_ASYNC_MODE = "gevent"
 # What students commonly share in a project; never HTML or scripts (downloads are attachments
 # anyway, but an allow-list keeps executables out of university file shares).
 DEFAULT_UPLOAD_EXTENSIONS = (
@@ -73,13 +77,19 @@ class Config:
         self.SQLALCHEMY_DATABASE_URI = normalise_database_url(
             _env("DATABASE_URL", f"sqlite:///{instance / 'coil.sqlite3'}") or ""
         )
-        self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+        # Socket handlers hold a connection only for their own short queries, but hundreds of
+        # connected clients make many at once; SQLAlchemy's default (5 + 10) is too small.
+        self.SQLALCHEMY_ENGINE_OPTIONS = {
+            "pool_pre_ping": True,
+            "pool_size": _env_int("DB_POOL_SIZE", 10),
+            "max_overflow": _env_int("DB_POOL_OVERFLOW", 20),
+        }
         self.SITE_URL = (_env("SITE_URL", "http://127.0.0.1:5000") or "").rstrip("/")
         # Socket.IO handshakes are accepted only from these origins (never "*").
         extra = [o.strip().rstrip("/") for o in (_env("ALLOWED_ORIGINS", "") or "").split(",")]
         self.ALLOWED_ORIGINS = [self.SITE_URL, *[o for o in extra if o]]
         self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
-        self.ASYNC_MODE = _env("ASYNC_MODE", "threading")
+        self.ASYNC_MODE = _env("ASYNC_MODE", DEFAULT_ASYNC_MODE)
         if self.ASYNC_MODE not in ASYNC_MODES:
             raise ConfigError(
                 f"COIL_ASYNC_MODE must be one of {', '.join(ASYNC_MODES)}, got {self.ASYNC_MODE!r}"
@@ -160,6 +170,8 @@ class TestingConfig(Config):
         # The Socket.IO test client runs handlers in the test's thread: store sends there
         # (tests/chat/test_writer.py drives the group-commit writer on its own).
         self.CHAT_BATCH_WRITES = False
+        # The Socket.IO test client is synchronous: no event loop runs behind it.
+        self.ASYNC_MODE = "threading"
 
 
 class ProductionConfig(Config):

@@ -9,8 +9,9 @@ from typing import Any
 # Patch for eventlet / gevent before Flask and friends are imported (see coil.server).
 if len(sys.argv) > 1 and sys.argv[1] in {"serve", "demo"}:
     from coil.server import monkey_patch
+    from config import DEFAULT_ASYNC_MODE
 
-    _mode = os.environ.get("COIL_ASYNC_MODE", "threading")
+    _mode = os.environ.get("COIL_ASYNC_MODE", DEFAULT_ASYNC_MODE)
     for _i, _arg in enumerate(sys.argv):
         if _arg.startswith("--async-mode="):
             _mode = _arg.split("=", 1)[1]
@@ -42,7 +43,7 @@ def _async_option(f: Any) -> Any:
         "--async-mode",
         type=click.Choice(ASYNC_MODES),
         default=None,
-        help="Server concurrency model (default: COIL_ASYNC_MODE or threading).",
+        help="Server concurrency model (default: COIL_ASYNC_MODE or gevent).",
     )(f)
 
 

@@ -144,6 +144,14 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
         fresh.append(message)
         results.append((message, True))
     if fresh:
+        # Take the rooms' row locks before the ids are drawn, in a fixed order: another process
+        # writing to the same room waits for this commit, so within a room ids grow in commit
+        # order and a catch-up "after the newest id I have" cannot skip a late commit.
+        # (PostgreSQL; SQLite has one writer at a time anyway and ignores FOR UPDATE.)
+        locked = sorted({message.room.id for message in fresh})
+        db.session.execute(
+            select(Room.id).where(Room.id.in_(locked)).order_by(Room.id).with_for_update()
+        )
         db.session.add_all(fresh)
         db.session.flush()
         for message in fresh:

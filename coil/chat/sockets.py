@@ -19,7 +19,7 @@ from coil.accounts.models import User
 from coil.chat import rooms as room_queries
 from coil.chat import services
 from coil.chat.models import Room
-from coil.chat.permissions import can_moderate, can_post
+from coil.chat.permissions import can_moderate, can_post, can_read_room
 from coil.chat.presence import presence
 from coil.chat.sending import Outgoing
 from coil.chat.socket_api import count, identifier, load_message, load_room, malformed, room_event
@@ -99,16 +99,25 @@ def on_rooms(user: User, payload: dict[str, Any]) -> dict[str, Any]:
 def on_join(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Enter a room: recent history (or everything after ``after``), unread count, presence."""
     room = load_room(payload)
+    if not can_read_room(user, room):
+        services._check_read(user, room)  # raises the precise refusal
     after = payload.get("after")
+    if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+        raise malformed()
+    limit = (
+        services.MAX_PAGE
+        if after is not None
+        else count(payload, "limit", HISTORY_PAGE, services.MAX_PAGE)
+    )
+    # Subscribe before reading: a message committed after the read below is then broadcast to
+    # this connection, and one committed before it is in the page. Reading first would lose a
+    # message committed between the read and the subscription (the client's next catch-up
+    # starts after the newest id it has, past it).
+    join_room(services.room_channel(room))
     if after is not None:
-        if isinstance(after, bool) or not isinstance(after, int) or after < 0:
-            raise malformed()
-        limit = services.MAX_PAGE
         messages = services.since(user, room, after, limit)
     else:
-        limit = count(payload, "limit", HISTORY_PAGE, services.MAX_PAGE)
         messages = services.history(user, room, None, limit)
-    join_room(services.room_channel(room))
     presence().enter(room.id, request.sid, user.id)  # type: ignore[attr-defined]
     announce_presence(room.id)
     record_room_presence(user, room.exchange_id, room.team_id)  # attendance, if a session is on

@@ -32,6 +32,7 @@ from coil.extensions import db
 
 log = logging.getLogger(__name__)
 MAX_BATCH = 200
+MAX_QUEUED = 2000  # sends waiting for a commit; beyond this, refuse with busy
 WAIT_SECONDS = 15.0
 _KEY = "coil_chat_writer"
 _MAKING = threading.Lock()
@@ -76,6 +77,12 @@ class Writer:
                 if not self.started:
                     socketio.start_background_task(self.run)
                     self.started = True
+        if self.queue.qsize() >= MAX_QUEUED:
+            # Overloaded: say so at once rather than let every send wait and time out, so that
+            # clients back off and resend (same client id) instead of piling on.
+            return ServiceError(
+                _("The server is busy. Your message will be sent again."), code="busy"
+            )
         waiting = _Waiting(item)
         self.queue.put(waiting)
         if not waiting.done.wait(WAIT_SECONDS) or waiting.result is None:

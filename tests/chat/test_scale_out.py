@@ -23,7 +23,7 @@ from tests.conftest import POSTGRES_URL, REDIS_URL, need
 from tests.servers import Server
 
 pytestmark = pytest.mark.slow
-MODE = "threading"
+MODE = "gevent"  # the default (config.DEFAULT_ASYNC_MODE)
 
 
 class Peer:
