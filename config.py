@@ -80,7 +80,8 @@ class Config:
         # Socket handlers hold a connection only for their own short queries, but hundreds of
         # connected clients make many at once; SQLAlchemy's default (5 + 10) is too small.
         self.SQLALCHEMY_ENGINE_OPTIONS = {
-            "pool_pre_ping": True,
+            # A server's connections can drop (restarts, idle timeouts); a local file cannot.
+            "pool_pre_ping": not self.SQLALCHEMY_DATABASE_URI.startswith("sqlite:"),
             "pool_size": _env_int("DB_POOL_SIZE", 10),
             "max_overflow": _env_int("DB_POOL_OVERFLOW", 20),
         }

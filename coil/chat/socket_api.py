@@ -95,6 +95,9 @@ def room_event(
                     user = current_socket_user_id() if by_id else current_socket_user()
                     if user is None:
                         return failure("unauthorized", _("Please log in again."))
+                    if by_id:
+                        # Checked: give the connection back before anything can wait.
+                        db.session.commit()
                     if not isinstance(payload, dict):
                         raise malformed()
                     if limited:

@@ -155,7 +155,6 @@ def on_send(user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     item = Outgoing(
         user_id, room_id, payload.get("client_id"), payload.get("body"), payload.get("reply_to")
     )
-    db.session.commit()  # end this event's read transaction before waiting for the writer
     return {"message": send_message(item)}
 
 

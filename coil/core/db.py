@@ -52,12 +52,22 @@ def rollback() -> None:
     db.session.rollback()
 
 
+_WAL_SET: set[str] = set()  # databases this process has switched to WAL (the mode persists)
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection: object, _record: object) -> None:
     """Let SQLite readers and the writer work side by side (write-ahead log), and wait for a lock
-    rather than fail at once. Durability stays at SQLite's default (synchronous=FULL)."""
+    rather than fail at once. Durability stays at SQLite's default (synchronous=FULL).
+
+    WAL is a property of the database file, so it is set once per process; the busy timeout
+    belongs to each connection.
+    """
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
+        name = cursor.execute("PRAGMA database_list").fetchone()[2]
+        if name not in _WAL_SET:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            _WAL_SET.add(name)
         cursor.close()
