@@ -148,10 +148,11 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
         # writing to the same room waits for this commit, so within a room ids grow in commit
         # order and a catch-up "after the newest id I have" cannot skip a late commit.
         # (PostgreSQL; SQLite has one writer at a time anyway and ignores FOR UPDATE.)
-        locked = sorted({message.room.id for message in fresh})
-        db.session.execute(
-            select(Room.id).where(Room.id.in_(locked)).order_by(Room.id).with_for_update()
-        )
+        if db.session.get_bind().dialect.name != "sqlite":
+            locked = sorted({message.room.id for message in fresh})
+            db.session.execute(
+                select(Room.id).where(Room.id.in_(locked)).order_by(Room.id).with_for_update()
+            )
         db.session.add_all(fresh)
         db.session.flush()
         for message in fresh:
