@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coil.accounts.models import Role
 from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Room
+from coil.core.errors import ServiceError
 from coil.courses.models import Course
 from coil.exchanges.models import Enrolment, ExchangeCourse, TeamMember
 from coil.exchanges.permissions import (
@@ -48,6 +50,23 @@ def can_post(actor: Any, room: Room) -> bool:
 def can_moderate(actor: Any, room: Room) -> bool:
     """Tell whether ``actor`` may remove messages and archive ``room`` (its lecturers)."""
     return is_exchange_lecturer(actor, room.exchange)
+
+
+def require_read(actor: Any, room: Room) -> None:
+    """Raise ``not_member`` unless ``actor`` may read ``room``."""
+    if not can_read_room(actor, room):
+        raise ServiceError(_("You are not a member of this room."), code="not_member")
+
+
+def require_post(actor: Any, room: Room) -> None:
+    """Raise the precise refusal (archived, forbidden, not_member) unless ``actor`` may post."""
+    if can_post(actor, room):
+        return
+    if room.archived_at is not None and can_read_room(actor, room):
+        raise ServiceError(_("This room is archived."), code="archived")
+    if can_read_room(actor, room):
+        raise ServiceError(_("You may read this room but not write in it."), code="forbidden")
+    raise ServiceError(_("You are not a member of this room."), code="not_member")
 
 
 def posting_rights(pairs: set[tuple[Any, Room]]) -> set[tuple[int, int]]:

@@ -11,7 +11,8 @@ from sqlalchemy.orm import selectinload
 
 from coil.accounts.models import Role, User
 from coil.chat.models import Message, Room, RoomRead
-from coil.chat.services import _check_read, _is_visible
+from coil.chat.permissions import require_read
+from coil.chat.services import _is_visible
 from coil.core.errors import ServiceError
 from coil.courses.models import Course
 from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, TeamMember
@@ -99,7 +100,7 @@ def create_topic(actor: Any, exchange: Exchange, name: Any) -> Room:
 
 def search(actor: Any, room: Room, query: Any) -> list[Message]:
     """Return the newest visible messages of ``room`` containing ``query`` (case-insensitive)."""
-    _check_read(actor, room)
+    require_read(actor, room)
     if not isinstance(query, str) or not query.strip() or len(query) > MAX_QUERY:
         raise ServiceError(_("Type a word to search for."), code="malformed")
     escaped = query.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -21,8 +21,8 @@ from sqlalchemy.orm import selectinload
 from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Message, Room
-from coil.chat.permissions import posting_rights
-from coil.chat.services import MAX_CLIENT_ID, _check_post, _clean_body, room_channel, serialise
+from coil.chat.permissions import posting_rights, require_post
+from coil.chat.services import MAX_CLIENT_ID, _clean_body, room_channel, serialise
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.extensions import db
@@ -86,7 +86,7 @@ def _refusal(user: User | None, room: Room | None) -> ServiceError:
     if room is None:
         return ServiceError(_("This room does not exist."), code="not_found")
     try:
-        _check_post(user, room)
+        require_post(user, room)
     except ServiceError as error:
         return error
     return ServiceError(_("You are not a member of this room."), code="not_member")

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Message, Reaction, Room, RoomRead
-from coil.chat.permissions import can_moderate, can_post, can_read_room
+from coil.chat.permissions import can_moderate, require_post, require_read
 from coil.chat.render import render_message
 from coil.core.errors import ServiceError
 from coil.core.events import notify
@@ -82,21 +82,6 @@ def ensure_rooms(exchange: Exchange) -> list[Room]:
     return rooms
 
 
-def _check_read(actor: Any, room: Room) -> None:
-    if not can_read_room(actor, room):
-        raise ServiceError(_("You are not a member of this room."), code="not_member")
-
-
-def _check_post(actor: Any, room: Room) -> None:
-    if can_post(actor, room):
-        return
-    if room.archived_at is not None and can_read_room(actor, room):
-        raise ServiceError(_("This room is archived."), code="archived")
-    if can_read_room(actor, room):
-        raise ServiceError(_("You may read this room but not write in it."), code="forbidden")
-    raise ServiceError(_("You are not a member of this room."), code="not_member")
-
-
 def _clean_body(body: Any) -> str:
     if not isinstance(body, str):
         raise ServiceError(_("The message could not be read."), code="malformed")
@@ -142,7 +127,7 @@ def _page_limit(limit: Any, default: int) -> int:
 
 def history(actor: Any, room: Room, before_id: int | None = None, limit: int = 50) -> list[Message]:
     """Return the newest ``limit`` messages before ``before_id``, oldest first."""
-    _check_read(actor, room)
+    require_read(actor, room)
     query = select(Message).where(Message.room_id == room.id)
     if before_id is not None:
         query = query.where(Message.id < before_id)
@@ -152,7 +137,7 @@ def history(actor: Any, room: Room, before_id: int | None = None, limit: int = 5
 
 def since(actor: Any, room: Room, after_id: int, limit: int = 500) -> list[Message]:
     """Return the messages after ``after_id`` in order, for catching up after a reconnect."""
-    _check_read(actor, room)
+    require_read(actor, room)
     query = (
         select(Message)
         .where(Message.room_id == room.id, Message.id > after_id)
@@ -163,7 +148,7 @@ def since(actor: Any, room: Room, after_id: int, limit: int = 500) -> list[Messa
 
 
 def _own_message(actor: Any, message: Message) -> None:
-    _check_post(actor, message.room)
+    require_post(actor, message.room)
     if not _is_visible(message):
         raise ServiceError(_("This message is no longer there."), code="not_found")
     if message.author_id != actor.id:
@@ -209,7 +194,7 @@ def remove_message(actor: Any, message: Message) -> Message:
 
 def mark_read(actor: Any, room: Room, message_id: Any) -> RoomRead:
     """Record that ``actor`` has read ``room`` up to ``message_id`` (never moving back)."""
-    _check_read(actor, room)
+    require_read(actor, room)
     if not isinstance(message_id, int) or isinstance(message_id, bool):
         raise ServiceError(_("The request could not be read."), code="malformed")
     message = db.session.get(Message, message_id)
@@ -228,7 +213,7 @@ def mark_read(actor: Any, room: Room, message_id: Any) -> RoomRead:
 
 def unread_count(actor: Any, room: Room) -> int:
     """Count the visible messages by others that ``actor`` has not read in ``room``."""
-    _check_read(actor, room)
+    require_read(actor, room)
     last = db.session.scalar(
         select(RoomRead.last_read_message_id).where(
             RoomRead.room_id == room.id, RoomRead.user_id == actor.id
@@ -262,7 +247,7 @@ def reaction_counts(message_ids: list[int]) -> dict[int, dict[str, int]]:
 
 def react(actor: Any, message: Message, emoji: Any, on: bool) -> dict[str, int]:
     """Add (``on``) or take back the actor's ``emoji`` on ``message``; return the counts."""
-    _check_post(actor, message.room)
+    require_post(actor, message.room)
     if not _is_visible(message):
         raise ServiceError(_("This message is no longer there."), code="not_found")
     if not isinstance(emoji, str) or not 0 < len(emoji.strip()) <= MAX_EMOJI:

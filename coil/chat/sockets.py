@@ -19,7 +19,13 @@ from coil.accounts.models import User
 from coil.chat import rooms as room_queries
 from coil.chat import services
 from coil.chat.models import Room
-from coil.chat.permissions import can_moderate, can_post, can_read_room
+from coil.chat.permissions import (
+    can_moderate,
+    can_post,
+    can_read_room,
+    require_post,
+    require_read,
+)
 from coil.chat.presence import presence
 from coil.chat.sending import Outgoing
 from coil.chat.socket_api import count, identifier, load_message, load_room, malformed, room_event
@@ -100,7 +106,7 @@ def on_join(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Enter a room: recent history (or everything after ``after``), unread count, presence."""
     room = load_room(payload)
     if not can_read_room(user, room):
-        services._check_read(user, room)  # raises the precise refusal
+        require_read(user, room)  # raises the precise refusal
     after = payload.get("after")
     if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
         raise malformed()
@@ -207,7 +213,7 @@ def on_typing(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(typing, bool):
         raise malformed()
     if not can_post(user, room):
-        services._check_post(user, room)  # raises the precise refusal
+        require_post(user, room)  # raises the precise refusal
     sid = request.sid  # type: ignore[attr-defined]
     now = time.monotonic()
     if typing and now - _last_typing.get(sid, 0.0) < TYPING_INTERVAL:

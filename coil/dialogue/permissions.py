@@ -10,12 +10,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort
-from flask_babel import gettext as _
 from flask_login import current_user
 
-from coil.chat.models import Room
-from coil.chat.permissions import can_moderate, can_post, can_read_room
-from coil.core.errors import ServiceError
+from coil.chat.permissions import can_moderate, can_post
 from coil.dialogue.models import PromptCard, SpeakingRound
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import is_exchange_lecturer, is_exchange_staff
@@ -43,22 +40,6 @@ def can_steer_round(actor: Any, speaking_round: SpeakingRound) -> bool:
     return actor_id in (speaking, speaking_round.started_by_id) or can_moderate(
         actor, speaking_round.room
     )
-
-
-def check_read(actor: Any, room: Room) -> None:
-    """Raise ``not_member`` unless ``actor`` may read ``room``."""
-    if not can_read_room(actor, room):
-        raise ServiceError(_("You are not a member of this room."), code="not_member")
-
-
-def check_take_part(actor: Any, room: Room) -> None:
-    """Raise the precise refusal unless ``actor`` may take part (post) in ``room``."""
-    if can_post(actor, room):
-        return
-    check_read(actor, room)
-    if room.archived_at is not None:
-        raise ServiceError(_("This room is archived."), code="archived")
-    raise ServiceError(_("You may read this room but not take part in it."), code="forbidden")
 
 
 def get_prompts_exchange_or_404(exchange_id: int, *, manage: bool = False) -> Exchange:

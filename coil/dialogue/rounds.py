@@ -23,13 +23,13 @@ from sqlalchemy.exc import IntegrityError
 
 from coil.accounts.models import User
 from coil.chat.models import Room
-from coil.chat.permissions import posting_rights
+from coil.chat.permissions import posting_rights, require_post, require_read
 from coil.chat.services import room_channel
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.core.time import utcnow
 from coil.dialogue.models import MAX_TURN_SECONDS, MIN_TURN_SECONDS, SpeakingRound, SpeakingTurn
-from coil.dialogue.permissions import can_steer_round, check_read, check_take_part
+from coil.dialogue.permissions import can_steer_round
 from coil.exchanges.models import Enrolment, TeamMember
 from coil.extensions import db
 
@@ -58,7 +58,7 @@ def open_round(room: Room) -> SpeakingRound | None:
 
 def room_round(actor: Any, room: Room) -> SpeakingRound | None:
     """Return the round running in ``room`` for a reader of the room."""
-    check_read(actor, room)
+    require_read(actor, room)
     return open_round(room)
 
 
@@ -89,7 +89,7 @@ def start_round(
 ) -> SpeakingRound:
     """Start a round with ``people`` (those present; None: all the room's students) in a
     random order, each with ``turn_seconds`` to speak."""
-    check_take_part(actor, room)
+    require_post(actor, room)
     if (
         isinstance(turn_seconds, bool)
         or not isinstance(turn_seconds, int)
@@ -145,7 +145,7 @@ def start_round(
 
 
 def _check_move(actor: Any, speaking_round: SpeakingRound, turn: int | None, now: datetime) -> None:
-    check_take_part(actor, speaking_round.room)
+    require_post(actor, speaking_round.room)
     if speaking_round.ended_at is not None:
         raise ServiceError(_("This speaking round has ended."), code="conflict")
     if turn is not None and turn != speaking_round.turn_index:

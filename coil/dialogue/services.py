@@ -17,13 +17,14 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from coil.chat.models import Room
+from coil.chat.permissions import require_post, require_read
 from coil.chat.services import room_channel
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.core.time import utcnow
 from coil.dialogue import library
 from coil.dialogue.models import PROMPT_KINDS, PromptCard, PromptDraw
-from coil.dialogue.permissions import can_manage_prompts, check_read, check_take_part
+from coil.dialogue.permissions import can_manage_prompts
 from coil.exchanges.models import Exchange, ExchangePhase
 from coil.extensions import db
 
@@ -205,7 +206,7 @@ def _deck(room: Room, kind: str | None) -> list[PromptCard]:
 def draw_card(actor: Any, room: Room, kind: str | None = None) -> PromptDraw:
     """Draw a card in ``room`` for everyone there, avoiding cards the room already drew until
     it has drawn them all; ``kind`` limits the draw to one kind of card."""
-    check_take_part(actor, room)
+    require_post(actor, room)
     if kind is not None and kind not in PROMPT_KINDS:
         raise ServiceError(_("Choose a kind of card from the list."), code="malformed")
     deck = _deck(room, kind)
@@ -246,7 +247,7 @@ def last_draw(room: Room) -> PromptDraw | None:
 
 def room_draw(actor: Any, room: Room) -> PromptDraw | None:
     """Return the card on the table in ``room`` for a reader of the room."""
-    check_read(actor, room)
+    require_read(actor, room)
     return last_draw(room)
 
 
