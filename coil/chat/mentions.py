@@ -7,31 +7,12 @@ never told about their own mention.
 
 from __future__ import annotations
 
-from sqlalchemy import select
-
 from coil.accounts.models import User
-from coil.chat.models import Message, Room
+from coil.chat.models import Message
 from coil.chat.permissions import can_read_room
-from coil.exchanges.models import Enrolment, TeamMember
-from coil.extensions import db
+from coil.exchanges.enrolling import people_of
 
 MAX_MENTIONS = 20
-
-
-def people_of(room: Room) -> list[User]:
-    """Return the students who belong in ``room`` and the exchange's lecturers."""
-    query = (
-        select(User)
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.exchange_id == room.exchange_id, Enrolment.status == "active")
-    )
-    if room.team_id is not None:
-        query = query.join(
-            TeamMember, (TeamMember.user_id == User.id) & (TeamMember.team_id == room.team_id)
-        )
-    students = list(db.session.scalars(query))
-    lecturers = [course.owner for course in room.exchange.courses]
-    return list({user.id: user for user in [*students, *lecturers]}.values())
 
 
 def mentioned(body: str, people: list[User]) -> list[User]:
@@ -58,7 +39,7 @@ def notify_mentions(message: Message) -> list[User]:
 
     room = message.room
     told = []
-    for person in mentioned(message.body, people_of(room)):
+    for person in mentioned(message.body, people_of(room.exchange, room.team_id)):
         if person.id == message.author_id or not can_read_room(person, room):
             continue
         author = message.author.name if message.author else ""

@@ -71,11 +71,6 @@ def rooms_for(user: User) -> list[tuple[Room, int]]:
     return [(room, counts.get(room.id, 0)) for room in rooms]
 
 
-def unread_total(user: User) -> int:
-    """Count the unread messages in all of ``user``'s rooms (for the navigation badge)."""
-    return sum(n for _room, n in rooms_for(user))
-
-
 def create_topic(actor: Any, exchange: Exchange, name: Any) -> Room:
     """Open a topic room for the whole exchange, as one of its lecturers."""
     if not is_exchange_lecturer(actor, exchange):

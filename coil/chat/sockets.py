@@ -22,7 +22,6 @@ from coil.chat.models import Room
 from coil.chat.permissions import (
     can_moderate,
     can_post,
-    can_read_room,
     require_post,
     require_read,
 )
@@ -105,8 +104,7 @@ def on_rooms(user: User, payload: dict[str, Any]) -> dict[str, Any]:
 def on_join(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Enter a room: recent history (or everything after ``after``), unread count, presence."""
     room = load_room(payload)
-    if not can_read_room(user, room):
-        require_read(user, room)  # raises the precise refusal
+    require_read(user, room)  # before subscribing: non-members hear nothing
     after = payload.get("after")
     if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
         raise malformed()
@@ -212,8 +210,7 @@ def on_typing(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     typing = payload.get("typing", True)
     if not isinstance(typing, bool):
         raise malformed()
-    if not can_post(user, room):
-        require_post(user, room)  # raises the precise refusal
+    require_post(user, room)
     sid = request.sid  # type: ignore[attr-defined]
     now = time.monotonic()
     if typing and now - _last_typing.get(sid, 0.0) < TYPING_INTERVAL:

@@ -23,7 +23,8 @@ from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.core.events import after_commit
 from coil.core.time import utcnow
-from coil.exchanges.models import Enrolment, Exchange, Team, TeamMember
+from coil.exchanges.enrolling import people_of as exchange_people
+from coil.exchanges.models import Exchange, Team
 from coil.extensions import db
 from coil.spaces.models import TASK_STATUSES, Document, DocumentVersion, Space, StoredFile, Task
 from coil.spaces.storage import Storage, TooLarge, get_storage, human_size
@@ -55,19 +56,7 @@ def ensure_space(exchange: Exchange, team: Team | None = None) -> Space:
 
 def people_of(space: Space) -> list[User]:
     """Return who works in ``space``: its students by name, then the exchange's lecturers."""
-    students = (
-        select(User)
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.exchange_id == space.exchange_id, Enrolment.status == "active")
-        .order_by(User.name, User.id)
-    )
-    if space.team_id is not None:
-        students = students.join(TeamMember, TeamMember.user_id == User.id).where(
-            TeamMember.team_id == space.team_id
-        )
-    owners = {course.owner_id for course in space.exchange.courses}
-    lecturers = select(User).where(User.id.in_(owners)).order_by(User.name, User.id)
-    return [*db.session.scalars(students), *db.session.scalars(lecturers)]
+    return exchange_people(space.exchange, space.team_id)
 
 
 # Tasks ------------------------------------------------------------------------------------------
