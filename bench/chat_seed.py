@@ -75,9 +75,10 @@ def seed(url: str, clients: int, rooms: int) -> dict[str, Any]:
     from coil.chat.services import ensure_rooms
     from coil.core.time import utcnow
     from coil.courses.models import Course
-    from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, Team, TeamMember
+    from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
     from coil.extensions import db
     from coil.institutions.models import Institution
+    from coil.teams.models import Team, TeamMember
     from config import normalise_database_url
 
     app = create_app(SQLALCHEMY_DATABASE_URI=normalise_database_url(url))

@@ -33,8 +33,8 @@ from typing import TypeVar
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from coil.core.weekly import WeeklySlot, monday_of
-from coil.courses.match_profile import CourseProfile, Prepared, prepare
-from coil.courses.matching import prefilter_bounds, rank
+from coil.courses.matching.profile import CourseProfile, Prepared, prepare
+from coil.courses.matching.rank import prefilter_bounds, rank
 
 CandidateSource = Callable[[Prepared], Iterable[Prepared]]
 T = TypeVar("T")

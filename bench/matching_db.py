@@ -4,7 +4,7 @@
 
 Fills a database (a new SQLite file by default, or an EMPTY PostgreSQL database given by URL)
 with realistic open course profiles from bench/matching.py, then times
-``coil.courses.matchmaking.find_matches(course, limit=20)`` for several target courses at each
+``coil.courses.partner_search.find_matches(course, limit=20)`` for several target courses at each
 size: cold (the per-process cache of prepared forms emptied first, so every candidate is loaded
 from its JSON column) and warm (the steady state of a running server). It prints the median and
 the largest time, the SQL pre-filter alone, and how many candidates the pre-filter kept.
@@ -27,8 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from matching import build_pool, grow
 
-from coil.courses import match_profile, matchmaking
-from coil.courses.match_profile import Prepared
+from coil.courses import partner_search
+from coil.courses.matching import profile as match_profile
+from coil.courses.matching.profile import Prepared
 
 CHUNK = 5000
 
@@ -172,17 +173,17 @@ def main(argv: Sequence[str] | None = None) -> None:
             targets = [db.session.get(Course, rng.randint(1, size)) for _ in range(args.repeat)]
             sql, kept, cold, warm = [], [], [], []
             for course in targets:
-                target = matchmaking.prepared(course)
-                query = matchmaking.candidate_query(target)
+                target = partner_search.prepared(course)
+                query = partner_search.candidate_query(target)
                 connection = db.session.connection()  # Core, as find_matches runs it
                 ms, rows = _time(
                     lambda q=query, c=connection: c.execute(q).all() if q is not None else []
                 )
                 sql.append(ms)
                 kept.append(len(rows))
-                matchmaking._CACHE.clear()
-                cold.append(_time(lambda c=course: matchmaking.find_matches(c, limit=20))[0])
-                warm.append(_time(lambda c=course: matchmaking.find_matches(c, limit=20))[0])
+                partner_search._CACHE.clear()
+                cold.append(_time(lambda c=course: partner_search.find_matches(c, limit=20))[0])
+                warm.append(_time(lambda c=course: partner_search.find_matches(c, limit=20))[0])
             print(
                 f"{size:>9,} {statistics.median(kept):>8,.0f} {statistics.median(sql):>8.1f} "
                 f"{statistics.median(cold):>9.1f} {max(cold):>9.1f} "

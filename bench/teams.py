@@ -25,18 +25,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # The path line above must run before this import.
-from coil.exchanges.teams import (
-    FULL_WEEK,
-    SLOTS_PER_DAY,
-    Scorer,
-    Settings,
-    Student,
-    evaluate,
-    form_teams,
-    meets_language,
-    required_slots,
-    team_sizes,
-)
+from coil.teams.engine.model import FULL_WEEK, SLOTS_PER_DAY, Settings, Student
+from coil.teams.engine.rules import meets_language, required_slots, team_sizes
+from coil.teams.engine.score import Scorer, evaluate
+from coil.teams.engine.search import form_teams
 
 # (country, fixed UTC offset in hours, home languages, class share)
 COURSES = [

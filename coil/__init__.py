@@ -69,6 +69,7 @@ DOMAINS_WITH_MODELS = (
     "courses",
     "pairings",
     "exchanges",
+    "teams",
     "notifications",
     "spaces",
     "schedule",

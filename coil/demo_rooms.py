@@ -17,9 +17,9 @@ from coil.chat.services import ensure_rooms, post_message
 from coil.core.time import utcnow
 from coil.courses.models import Course
 from coil.exchanges.enrolling import enrol
-from coil.exchanges.models import Team, TeamMember
 from coil.extensions import db
 from coil.spaces.services import ensure_space
+from coil.teams.models import Team, TeamMember
 
 LIVE_EXCHANGE = (
     "pieter@amstelland.example",

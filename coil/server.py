@@ -38,7 +38,7 @@ def monkey_patch(mode: str) -> None:
 
 def warm_up(app: Flask) -> None:
     """Fill per-process caches (prepared course forms) so first requests are not slow."""
-    from coil.courses.matchmaking import warm_cache
+    from coil.courses.partner_search import warm_cache
     from coil.extensions import db
 
     with app.app_context():

@@ -12,7 +12,7 @@ from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Room
 from coil.core.errors import ServiceError
 from coil.courses.models import Course
-from coil.exchanges.models import Enrolment, ExchangeCourse, TeamMember
+from coil.exchanges.models import Enrolment, ExchangeCourse
 from coil.exchanges.permissions import (
     is_exchange_coordinator,
     is_exchange_lecturer,
@@ -20,6 +20,7 @@ from coil.exchanges.permissions import (
     team_of,
 )
 from coil.extensions import db
+from coil.teams.models import TeamMember
 
 
 def is_room_member(actor: Any, room: Room) -> bool:

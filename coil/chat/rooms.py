@@ -15,9 +15,10 @@ from coil.chat.permissions import require_read
 from coil.chat.services import _is_visible
 from coil.core.errors import ServiceError
 from coil.courses.models import Course
-from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, TeamMember
+from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
 from coil.exchanges.permissions import is_exchange_lecturer
 from coil.extensions import db
+from coil.teams.models import TeamMember
 
 log = logging.getLogger(__name__)
 MAX_TOPIC_NAME = 120

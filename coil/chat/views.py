@@ -27,9 +27,10 @@ from coil.chat.permissions import can_moderate, can_post, can_read_room
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, refuse
 from coil.core.templating import viewer_rooms, when
-from coil.exchanges.models import Exchange, Team
+from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import get_exchange_or_404, is_exchange_lecturer, is_exchange_staff
 from coil.extensions import db
+from coil.teams.models import Team
 
 FIRST_PAGE = 50  # messages rendered with the page (room.js then joins and takes over)
 REACTIONS = ("👍", "❤️", "😄", "🎉", "🤔")  # the fixed set offered on every message

@@ -38,7 +38,7 @@ from coil.core.forms import WeeklyRow, options, refuse
 from coil.core.reference import CEFR_LEVELS, country_names, is_language, language_names
 from coil.core.regions import REGION_NAMES, region_choices
 from coil.courses import isced
-from coil.courses.explain import (
+from coil.courses.describe import (
     DISCIPLINE_LABELS,
     EQF_LABELS,
     SDG_NAMES,

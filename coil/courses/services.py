@@ -16,7 +16,8 @@ from coil.core.reference import CEFR_LEVELS, is_country, is_language
 from coil.core.regions import region_choices
 from coil.core.time import is_timezone
 from coil.core.weekly import WeeklySlot, teaching_weeks
-from coil.courses import isced, match_profile
+from coil.courses import isced
+from coil.courses.matching import profile as match_profile
 from coil.courses.models import COURSE_STATUSES, DISCIPLINE_PREFERENCES, Course, CourseLanguage
 from coil.courses.permissions import can_edit_course
 from coil.extensions import db

@@ -20,7 +20,7 @@ from coil.core.forms import form_status
 from coil.core.reference import timezone_choices
 from coil.core.safety import query_id
 from coil.core.time import utcnow
-from coil.courses import bp, explain, isced, matchmaking, services
+from coil.courses import bp, describe, isced, partner_search, services
 from coil.courses.forms import CourseForm, SearchForm, course_form_data, refuse_course
 from coil.courses.models import Course, CourseLanguage
 from coil.courses.permissions import (
@@ -50,14 +50,14 @@ def _own_courses() -> list[Course]:
 def _helpers() -> dict[str, Any]:
     # Labels and formatters every course template uses.
     return {
-        "describe": explain.describe,
-        "status_label": lambda status: explain.STATUS_LABELS.get(status, status),
-        "eqf_label": lambda level: explain.EQF_LABELS.get(level, ""),
-        "field_title": explain.field_title,
-        "sdg_label": explain.sdg_label,
-        "region_label": explain.region_name,
-        "period": explain.period,
-        "discipline_label": lambda pref: explain.DISCIPLINE_LABELS.get(pref, pref),
+        "describe": describe.describe,
+        "status_label": lambda status: describe.STATUS_LABELS.get(status, status),
+        "eqf_label": lambda level: describe.EQF_LABELS.get(level, ""),
+        "field_title": describe.field_title,
+        "sdg_label": describe.sdg_label,
+        "region_label": describe.region_name,
+        "period": describe.period,
+        "discipline_label": lambda pref: describe.DISCIPLINE_LABELS.get(pref, pref),
         "to_date": date.fromisoformat,
         "day_label": lambda day: format_date(day, "medium"),
         "number": format_decimal,
@@ -128,8 +128,8 @@ def edit(course_id: int) -> ResponseReturnValue:
     return _render_form(form, course)
 
 
-def _meeting_times(course: Course) -> list[explain.MeetingTime]:
-    return explain.meeting_times(
+def _meeting_times(course: Course) -> list[describe.MeetingTime]:
+    return describe.meeting_times(
         course.meetings,
         course.timezone,
         str(get_timezone()),
@@ -156,7 +156,7 @@ def show(course_id: int) -> ResponseReturnValue:
     course = get_course_or_404(course_id)
     matches = None
     if can_see_matches(current_user, course):
-        matches = matchmaking.find_matches(course, limit=MATCH_LIMIT)
+        matches = partner_search.find_matches(course, limit=MATCH_LIMIT)
     return render_template(
         "courses/show.html",
         course=course,
@@ -251,7 +251,7 @@ def why(course_id: int, other_id: int) -> ResponseReturnValue:
     if not can_see_matches(current_user, course):
         abort(403)
     other = get_course_or_404(other_id)
-    result = matchmaking.explain(course, other)
+    result = partner_search.explain(course, other)
     match = None if isinstance(result, list) else result
     exclusions = result if isinstance(result, list) else []
     return render_template(

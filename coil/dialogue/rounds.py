@@ -30,8 +30,9 @@ from coil.core.events import notify
 from coil.core.time import utcnow
 from coil.dialogue.models import MAX_TURN_SECONDS, MIN_TURN_SECONDS, SpeakingRound, SpeakingTurn
 from coil.dialogue.permissions import can_steer_round
-from coil.exchanges.models import Enrolment, TeamMember
+from coil.exchanges.models import Enrolment
 from coil.extensions import db
+from coil.teams.models import TeamMember
 
 log = logging.getLogger(__name__)
 MAX_SPEAKERS = 100

@@ -21,10 +21,11 @@ from coil.core.errors import ServiceError
 from coil.core.mail import queue_mail
 from coil.core.time import utcnow
 from coil.courses.models import Course
-from coil.exchanges.models import Enrolment, Exchange, TeamMember
+from coil.exchanges.models import Enrolment, Exchange
 from coil.exchanges.roster import RosterRow, RowError
 from coil.exchanges.services import exchange_of
 from coil.extensions import db
+from coil.teams.models import TeamMember
 
 log = logging.getLogger(__name__)
 JOIN_LINK_USES = 200

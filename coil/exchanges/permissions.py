@@ -14,8 +14,9 @@ from sqlalchemy import select
 
 from coil.accounts.models import Role
 from coil.accounts.permissions import is_signed_in
-from coil.exchanges.models import Enrolment, Exchange, Team, TeamMember
+from coil.exchanges.models import Enrolment, Exchange
 from coil.extensions import db
+from coil.teams.models import Team, TeamMember
 
 
 def is_exchange_lecturer(actor: Any, exchange: Exchange) -> bool:
@@ -101,5 +102,13 @@ def get_exchange_or_404(exchange_id: int, *, manage: bool = False) -> Exchange:
     exchange = db.session.get(Exchange, exchange_id) or abort(404)
     allowed = can_manage_exchange if manage else can_view_exchange
     if not allowed(current_user, exchange):
+        abort(403)
+    return exchange
+
+
+def get_staff_exchange_or_404(exchange_id: int) -> Exchange:
+    """Load an exchange for its lecturers, coordinators and admins; students get 403."""
+    exchange = get_exchange_or_404(exchange_id)
+    if not is_exchange_staff(current_user, exchange):
         abort(403)
     return exchange

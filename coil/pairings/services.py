@@ -17,7 +17,8 @@ from coil.chat.services import ensure_rooms
 from coil.core.errors import ServiceError
 from coil.core.reference import language_names
 from coil.core.time import utcnow
-from coil.courses import match_reasons, matchmaking
+from coil.courses import partner_search
+from coil.courses.matching import verdicts
 from coil.courses.models import Course
 from coil.courses.services import set_status
 from coil.exchanges.models import MAX_COURSES, Exchange, ExchangeCourse
@@ -64,7 +65,7 @@ def _tell_other_side(actor: User, proposal: Proposal, kind: str) -> None:
 
 
 def _blocked(a: Course, b: Course) -> bool:
-    return b.institution_id in matchmaking.blocked_partners(a.institution_id)
+    return b.institution_id in partner_search.blocked_partners(a.institution_id)
 
 
 def current_exchange(course: Course) -> Exchange | None:
@@ -129,8 +130,8 @@ def propose(actor: User, from_course: Course, to_course: Course, message: str) -
 
 def _prefill_agreement(proposal: Proposal) -> None:
     """Fill the working language and dates the matching engine found, as a starting point."""
-    match = matchmaking.explain(proposal.from_course, proposal.to_course)
-    if not isinstance(match, match_reasons.Match):
+    match = partner_search.explain(proposal.from_course, proposal.to_course)
+    if not isinstance(match, verdicts.Match):
         return
     names = language_names("en")  # the agreement is shared text: one language both read
     weeks = proposal.from_course.exchange_weeks
@@ -276,8 +277,8 @@ def _new_exchange(proposal: Proposal) -> Exchange:
     a, b = proposal.from_course, proposal.to_course
     first, last = max(a.first_day, b.first_day), min(a.last_day, b.last_day)
     language, level = a.working_languages[0].language, a.working_languages[0].min_level
-    match = matchmaking.explain(a, b)
-    if isinstance(match, match_reasons.Match):
+    match = partner_search.explain(a, b)
+    if isinstance(match, verdicts.Match):
         for reason in match.reasons:
             if reason.code == "weeks":
                 first, last = reason.params["first"], reason.params["last"]
@@ -328,5 +329,16 @@ def partner_relation(institution_id: int, partner_id: int) -> PartnerRelation | 
         select(PartnerRelation).where(
             PartnerRelation.institution_id == institution_id,
             PartnerRelation.partner_id == partner_id,
+        )
+    )
+
+
+def accepted_proposals(exchange: Exchange) -> list[Proposal]:
+    """Return the accepted proposals that formed or joined ``exchange``, oldest first."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.exchange_id == exchange.id, Proposal.status == "accepted")
+            .order_by(Proposal.id)
         )
     )

@@ -15,10 +15,11 @@ from coil.accounts.permissions import role_required
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, options, refuse
 from coil.core.safety import query_id
-from coil.courses import matchmaking
-from coil.courses.explain import describe
+from coil.courses import partner_search
+from coil.courses.describe import describe
 from coil.courses.models import Course
 from coil.courses.permissions import get_course_or_404
+from coil.exchanges.models import Exchange
 from coil.extensions import db
 from coil.pairings import bp, services
 from coil.pairings.forms import AGREEMENT_LABELS, AgreementForm, DeclineForm, ProposeForm, ReplyForm
@@ -31,6 +32,12 @@ from coil.pairings.permissions import (
     get_proposal_or_404,
     is_proposer,
 )
+
+
+@bp.app_template_global()
+def exchange_agreements(exchange: Exchange) -> list[Proposal]:
+    """Return the accepted proposals behind ``exchange``, for the exchange's page."""
+    return services.accepted_proposals(exchange)
 
 
 @bp.route("/")
@@ -92,7 +99,7 @@ def new() -> ResponseReturnValue:
         else:
             flash(_("Your proposal is sent. You will be notified of the answer."), "success")
             return redirect(url_for("pairings.show", proposal_id=proposal.id))
-    fit = matchmaking.explain(from_course, to_course) if from_course else None
+    fit = partner_search.explain(from_course, to_course) if from_course else None
     return render_template(
         "pairings/new.html",
         form=form,
@@ -119,7 +126,7 @@ def _agreement_form(proposal: Proposal) -> AgreementForm:
 
 
 def _page(proposal: Proposal, status: int = 200, **forms: object) -> ResponseReturnValue:
-    fit = matchmaking.explain(proposal.from_course, proposal.to_course)
+    fit = partner_search.explain(proposal.from_course, proposal.to_course)
     return render_template(
         "pairings/show.html",
         proposal=proposal,

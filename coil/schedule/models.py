@@ -13,7 +13,8 @@ from coil.extensions import Base
 
 if TYPE_CHECKING:
     from coil.accounts.models import User
-    from coil.exchanges.models import Exchange, Team
+    from coil.exchanges.models import Exchange
+    from coil.teams.models import Team
 
 ATTENDANCE_STATUSES = ("present", "absent", "excused")
 ATTENDANCE_SOURCES = ("lecturer", "presence")

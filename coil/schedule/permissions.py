@@ -14,7 +14,7 @@ from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, false, or_, select
 
-from coil.exchanges.models import Exchange, Team
+from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import (
     can_view_exchange,
     is_exchange_coordinator,
@@ -24,6 +24,7 @@ from coil.exchanges.permissions import (
 )
 from coil.extensions import db
 from coil.schedule.models import LiveSession
+from coil.teams.models import Team
 
 
 def sees_every_session(actor: Any, exchange: Exchange) -> bool:
@@ -136,7 +137,8 @@ def feed_sessions(user: Any) -> list[LiveSession]:
     the exchanges they are actively enrolled in, and their team's once teams are published.
     """
     from coil.courses.models import Course
-    from coil.exchanges.models import Enrolment, ExchangeCourse, TeamMember
+    from coil.exchanges.models import Enrolment, ExchangeCourse
+    from coil.teams.models import TeamMember
 
     taught = (
         select(ExchangeCourse.exchange_id)

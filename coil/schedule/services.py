@@ -22,10 +22,11 @@ from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.core.time import is_timezone, utcnow
 from coil.core.weekly import zone
-from coil.exchanges.models import Enrolment, Exchange, Team, TeamMember
+from coil.exchanges.models import Enrolment, Exchange
 from coil.extensions import db
 from coil.schedule.models import ATTENDANCE_STATUSES, Attendance, CalendarFeed, LiveSession
 from coil.schedule.permissions import can_edit_session, can_schedule, can_take_attendance
+from coil.teams.models import Team, TeamMember
 
 log = logging.getLogger(__name__)
 MAX_MINUTES = 12 * 60

@@ -18,7 +18,7 @@ from coil.core.reference import timezone_choices
 from coil.core.safety import site_url
 from coil.core.time import is_timezone, local, utcnow
 from coil.core.weekly import WeeklySlot
-from coil.exchanges.models import Enrolment, Exchange, Team, TeamMember
+from coil.exchanges.models import Enrolment, Exchange
 from coil.exchanges.permissions import team_of
 from coil.extensions import db
 from coil.schedule import bp, findtime, ical, services
@@ -42,6 +42,7 @@ from coil.schedule.permissions import (
     sees_every_session,
     visible_sessions,
 )
+from coil.teams.models import Team, TeamMember
 
 CALENDAR_MIMETYPE = "text/calendar"
 PAST_SHOWN = 20

@@ -21,7 +21,8 @@ from coil.extensions import Base
 
 if TYPE_CHECKING:
     from coil.accounts.models import User
-    from coil.exchanges.models import Exchange, Team
+    from coil.exchanges.models import Exchange
+    from coil.teams.models import Team
 
 TASK_STATUSES = ("todo", "doing", "done")
 

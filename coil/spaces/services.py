@@ -24,10 +24,11 @@ from coil.core.errors import ServiceError
 from coil.core.events import after_commit
 from coil.core.time import utcnow
 from coil.exchanges.enrolling import people_of as exchange_people
-from coil.exchanges.models import Exchange, Team
+from coil.exchanges.models import Exchange
 from coil.extensions import db
 from coil.spaces.models import TASK_STATUSES, Document, DocumentVersion, Space, StoredFile, Task
 from coil.spaces.storage import Storage, TooLarge, get_storage, human_size
+from coil.teams.models import Team
 
 log = logging.getLogger(__name__)
 MAX_TITLE = 200

@@ -22,8 +22,9 @@ def main() -> None:
     from coil.accounts.models import Role
     from coil.chat.services import ensure_rooms
     from coil.core.time import utcnow
-    from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, Team, TeamMember
+    from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
     from coil.extensions import db
+    from coil.teams.models import Team, TeamMember
     from tests.factories import Factory
 
     app = create_app()

@@ -18,7 +18,8 @@ from coil.accounts.models import Role, User
 from coil.chat.models import Room
 from coil.chat.services import ensure_rooms
 from coil.core.time import utcnow
-from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, Team, TeamMember
+from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
+from coil.teams.models import Team, TeamMember
 
 
 @dataclass

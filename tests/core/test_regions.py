@@ -18,8 +18,8 @@ from coil.core.regions import (
     region_choices,
     region_of,
 )
-from coil.courses.match_profile import CourseProfile, prepare
-from coil.courses.matching import GEO_PREFERRED_REGION, rank
+from coil.courses.matching.profile import CourseProfile, prepare
+from coil.courses.matching.rank import GEO_PREFERRED_REGION, rank
 
 # CLDR territories with two-letter codes that are no ISO 3166-1 country: reserved and
 # exceptionally reserved codes, groupings and the unknown region.

@@ -10,7 +10,7 @@ import pytest
 
 from coil.accounts.models import Role
 from coil.core.errors import ServiceError
-from coil.courses import match_profile
+from coil.courses.matching import profile as match_profile
 from coil.courses.models import Course
 from coil.courses.services import (
     CourseData,

@@ -8,7 +8,7 @@ import pytest
 
 from coil.accounts.models import Role
 from coil.core.errors import ServiceError
-from coil.courses import matchmaking
+from coil.courses import partner_search
 from coil.courses.services import CourseData, Meeting, create_course
 from coil.institutions.models import PartnerRelation
 from coil.institutions.services import remove_partner_relation, set_partner_relation
@@ -248,7 +248,7 @@ MEXICO_COURSE = CourseData(
 @pytest.fixture()
 def courses(world, factory, db, monkeypatch):
     # ids restart in each test's emptied database, so a cached (id, version) could be stale
-    monkeypatch.setattr(matchmaking, "_CACHE", {})
+    monkeypatch.setattr(partner_search, "_CACHE", {})
     ours = create_course(factory.user(Role.LECTURER, world["own"]), AMSTERDAM_COURSE)
     theirs = create_course(factory.user(Role.LECTURER, world["other"]), MEXICO_COURSE)
     db.session.commit()
@@ -256,7 +256,7 @@ def courses(world, factory, db, monkeypatch):
 
 
 def _matched(course):
-    return [m.course.id for m in matchmaking.find_matches(course)]
+    return [m.course.id for m in partner_search.find_matches(course)]
 
 
 @pytest.mark.parametrize("side", ["own", "other"])

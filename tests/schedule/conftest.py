@@ -9,9 +9,10 @@ import pytest
 
 from coil.accounts.models import Role, User
 from coil.core.time import utcnow
-from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, Team, TeamMember
+from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
 from coil.schedule import services
 from coil.schedule.models import LiveSession
+from coil.teams.models import Team, TeamMember
 
 AMS = "Europe/Amsterdam"
 MEX = "America/Mexico_City"

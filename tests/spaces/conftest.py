@@ -15,9 +15,10 @@ import pytest
 
 from coil.accounts.models import Role, User
 from coil.core.time import utcnow
-from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, Team, TeamMember
+from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
 from coil.spaces.models import Space
 from coil.spaces.services import ensure_space
+from coil.teams.models import Team, TeamMember
 from tests.conftest import AuthActions
 
 

@@ -1,0 +1,262 @@
+"""Form teams: :func:`form_teams` and the local search that maximises the worst team's score."""
+
+from __future__ import annotations
+
+import math
+import random
+import time
+from bisect import bisect_left, bisect_right
+from collections.abc import Collection, Mapping, Sequence
+from typing import Any
+
+from coil.teams.engine.build import TeamBuilder
+from coil.teams.engine.diagnose import language_exclusions, plan_sizes, precheck, validate
+from coil.teams.engine.model import FULL_WEEK, Infeasible, Result, Settings, Student
+from coil.teams.engine.score import evaluate
+
+
+def form_teams(
+    students: Sequence[Student],
+    courses: Sequence[int],
+    settings: Settings,
+    locked: Mapping[int, int] | None = None,
+    *,
+    fixed_teams: Collection[int] = (),
+    time_budget: float = 1.0,
+    max_iterations: int = 1_000_000,
+) -> Result:
+    """Form teams across the member courses, maximising the worst team's score, then the mean.
+
+    Sizes: see :func:`team_sizes` (``size`` and ``size + 1`` first, ``size - 1`` only for small
+    cohorts, never below 3). ``locked`` pins students to team indices; a team index listed in
+    ``fixed_teams`` is closed: it holds exactly its locked members. Students below the working
+    language level are left out and listed in ``excluded``. The search stops at the time budget
+    (counted from the call), the iteration limit, or when it stalls; ``stats["stopped_by"]`` says
+    which. The result depends only on the inputs and the seed unless it was the time budget.
+    """
+    started = time.perf_counter()
+    locked = dict(locked or {})
+    validate(students, courses, settings, locked, fixed_teams)
+    excluded = language_exclusions(students, settings)
+    out_ids = {sid for item in excluded for sid in item.student_ids}
+    cohort = [s for s in students if s.id not in out_ids]
+    locked = {sid: t for sid, t in locked.items() if sid not in out_ids}
+    plan = plan_sizes(cohort, courses, settings, locked, set(fixed_teams))
+    if isinstance(plan, list):
+        return _infeasible_result(excluded, plan)
+    diagnoses = precheck(cohort, courses, settings, locked, plan)
+    if diagnoses:
+        return _infeasible_result(excluded, diagnoses)
+    engine = _Engine(cohort, courses, settings, locked, plan, started + time_budget)
+    engine.construct()
+    engine.repair()
+    if engine.total_violation() > 0:
+        return _infeasible_result(excluded, engine.diagnose())
+    engine.optimise(max_iterations)
+    teams = [[cohort[i].id for i in team] for team in engine.teams]
+    result = evaluate(teams, cohort, courses, settings, scorer=engine.scorer)
+    stats: dict[str, Any] = {
+        "stopped_by": engine.stopped_by,
+        "seconds": time.perf_counter() - started,
+        "iterations": engine.iterations,
+        "accepted": engine.accepted,
+        "repair_steps": engine.repair_steps,
+        "construction_violation": engine.construction_violation,
+    }
+    return Result(
+        teams=result.teams,
+        reports=result.reports,
+        worst=result.worst,
+        mean=result.mean,
+        violations=result.violations,
+        excluded=excluded,
+        infeasible=[],
+        stats=stats,
+    )
+
+
+def _infeasible_result(excluded: list[Infeasible], diagnoses: list[Infeasible]) -> Result:
+    return Result([], [], 0.0, 0.0, [], excluded, diagnoses)
+
+
+class _Engine(TeamBuilder):
+    """The builder's state, plus the local search over constraint-keeping moves."""
+
+    def optimise(self, max_iterations: int) -> None:
+        """Improve (worst score, teams at the worst, sum of scores) with constraint-keeping moves.
+
+        Max-min is approximated by sampling moves around low-scoring teams (biased towards the
+        worst) and accepting a move when it raises the worst score, or keeps it with fewer teams
+        at it, or keeps both with a higher sum; a few sideways moves cross plateaus. When this
+        stalls, the worst teams get random constraint-keeping swaps (a kick) and the search goes
+        on; the best plan seen is kept. Several kicks in a row without gain end the search.
+        """
+        open_teams = self.open
+        if len(open_teams) < 2:
+            return
+        score_of = self.scorer.score_members
+        scores = self.scores
+        for t in open_teams:
+            scores[t] = score_of(self.teams[t])
+        rng = self.rng
+        n_open = len(open_teams)
+        order = sorted(open_teams, key=scores.__getitem__)
+        ranked = [scores[t] for t in order]
+        total = sum(ranked)
+        patience = max(5000, 40 * len(self.cohort))
+        best = (self._objective(ranked), [list(team) for team in self.teams])
+        idle = kicks = it = 0
+        deadline = self.deadline
+        self.stopped_by = "iterations"
+        while it < max_iterations:
+            it += 1
+            idle += 1
+            if not it & 127 and time.perf_counter() > deadline:
+                self.stopped_by = "time"
+                break
+            if idle >= patience:
+                objective = self._objective(ranked)
+                if objective > best[0]:
+                    best, kicks = (objective, [list(team) for team in self.teams]), 0
+                kicks += 1
+                if kicks > 3:
+                    self.stopped_by = "stalled"
+                    break
+                total = self._kick_worst(order, total)
+                order.sort(key=scores.__getitem__)
+                ranked = [scores[t] for t in order]
+                idle = 0
+                continue
+            r = rng.random()
+            a = order[int(r * r * r * n_open)] if r < 0.7 else open_teams[rng.randrange(n_open)]
+            b = open_teams[rng.randrange(n_open)]
+            proposal = self._propose(a, b) if a != b else None
+            if proposal is None:
+                continue
+            new_a, new_b = proposal
+            na, nb = score_of(new_a), score_of(new_b)
+            oa, ob = scores[a], scores[b]
+            if not _better(ranked, oa, ob, na, nb, rng):
+                continue
+            self._set_team(a, new_a)
+            self._set_team(b, new_b)
+            scores[a], scores[b] = na, nb
+            total += na + nb - oa - ob
+            if na + nb > oa + ob or min(na, nb) > min(oa, ob):
+                idle = 0
+            self.accepted += 1
+            order.sort(key=scores.__getitem__)
+            ranked = [scores[t] for t in order]
+        self.iterations = it
+        if best[0] > self._objective(ranked):
+            for t, members in enumerate(best[1]):
+                self._set_team(t, members)
+                if t not in self.fixed:
+                    scores[t] = score_of(members)
+
+    def _objective(self, ranked: Sequence[float]) -> tuple[float, int, float]:
+        return (ranked[0], -bisect_right(ranked, ranked[0]), round(sum(ranked), 6))
+
+    def _kick_worst(self, order: list[int], total: float) -> float:
+        """Apply random constraint-keeping swaps to the worst teams; return the new total."""
+        scores, score_of, rng = self.scores, self.scorer.score_members, self.rng
+        for a in order[:3]:
+            for _ in range(20):
+                b = self.open[rng.randrange(len(self.open))]
+                proposal = self._propose(a, b) if a != b else None
+                if proposal is not None:
+                    self._set_team(a, proposal[0])
+                    self._set_team(b, proposal[1])
+                    for t in (a, b):
+                        total -= scores[t]
+                        scores[t] = score_of(self.teams[t])
+                        total += scores[t]
+                    break
+        return total
+
+    def _propose(self, a: int, b: int) -> tuple[list[int], list[int]] | None:
+        """Draw a random move or swap between teams ``a`` and ``b`` that keeps the hard rules."""
+        rng, locked, course, cnt, need = self.rng, self.locked, self.course, self.cnt, self.need
+        team_a, team_b = self.teams[a], self.teams[b]
+        kind = rng.random()
+        if kind < 0.15 and len(team_a) > self.lo and len(team_b) < self.hi:
+            x = team_a[rng.randrange(len(team_a))]
+            if locked[x] >= 0 or cnt[a][course[x]] <= need[course[x]]:
+                return None
+            new_a = [m for m in team_a if m != x]
+            new_b = [*team_b, x]
+        elif kind > 0.85 and len(team_b) > self.lo and len(team_a) < self.hi:
+            y = team_b[rng.randrange(len(team_b))]
+            if locked[y] >= 0 or cnt[b][course[y]] <= need[course[y]]:
+                return None
+            new_a = [*team_a, y]
+            new_b = [m for m in team_b if m != y]
+        else:
+            x = team_a[rng.randrange(len(team_a))]
+            cx = course[x]
+            if kind < 0.7:
+                # Mostly swap within a course: course counts cannot break.
+                same = [m for m in team_b if course[m] == cx]
+                if not same:
+                    return None
+                y = same[rng.randrange(len(same))]
+            else:
+                y = team_b[rng.randrange(len(team_b))]
+            if locked[x] >= 0 or locked[y] >= 0:
+                return None
+            cy = course[y]
+            if cx != cy and (cnt[a][cx] <= need[cx] or cnt[b][cy] <= need[cy]):
+                return None
+            new_a = [m if m != x else y for m in team_a]
+            new_b = [m if m != y else x for m in team_b]
+        mask, need_slots = self.mask, self.need_slots
+        shared = FULL_WEEK
+        for m in new_a:
+            shared &= mask[m]
+        if shared.bit_count() < need_slots:
+            return None
+        shared = FULL_WEEK
+        for m in new_b:
+            shared &= mask[m]
+        if shared.bit_count() < need_slots:
+            return None
+        return new_a, new_b
+
+
+def _better(
+    ranked: list[float],
+    oa: float,
+    ob: float,
+    na: float,
+    nb: float,
+    rng: random.Random,
+) -> bool:
+    """Tell whether replacing two team scores improves (worst, -count at worst, sum)."""
+    skip_a = skip_b = True
+    others_min = math.inf
+    for v in ranked:
+        if skip_a and v == oa:
+            skip_a = False
+        elif skip_b and v == ob:
+            skip_b = False
+        else:
+            others_min = v
+            break
+    if others_min < math.inf:
+        others_count = bisect_right(ranked, others_min) - bisect_left(ranked, others_min)
+        others_count -= (oa == others_min) + (ob == others_min)
+    else:
+        others_count = 0
+    old_min = ranked[0]
+    old_count = bisect_right(ranked, old_min)
+    new_min = min(others_min, na, nb)
+    new_count = (others_count if others_min == new_min else 0) + (na == new_min) + (nb == new_min)
+    if new_min != old_min:
+        return new_min > old_min
+    if new_count != old_count:
+        return new_count < old_count
+    delta = na + nb - oa - ob
+    if abs(delta) > 1e-9:
+        return delta > 0
+    # Equal on every level: walk the plateau now and then to escape it.
+    return rng.random() < 0.05
