@@ -10,7 +10,7 @@ from __future__ import annotations
 from coil.accounts.models import User
 from coil.chat.models import Message
 from coil.chat.permissions import can_read_room
-from coil.exchanges.enrolling import people_of
+from coil.teams.membership import people_of
 
 MAX_MENTIONS = 20
 

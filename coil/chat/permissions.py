@@ -17,10 +17,10 @@ from coil.exchanges.permissions import (
     is_exchange_coordinator,
     is_exchange_lecturer,
     is_exchange_student,
-    team_of,
 )
 from coil.extensions import db
 from coil.teams.models import TeamMember
+from coil.teams.permissions import team_of
 
 
 def is_room_member(actor: Any, room: Room) -> bool:

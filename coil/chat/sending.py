@@ -22,7 +22,8 @@ from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Message, Room
 from coil.chat.permissions import posting_rights, require_post
-from coil.chat.services import MAX_CLIENT_ID, _clean_body, room_channel, serialise
+from coil.chat.services import MAX_CLIENT_ID, _clean_body, serialise
+from coil.core.channels import room_channel
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.extensions import db
@@ -161,6 +162,6 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
 
                 notify_mentions(message)
             payload = serialise(message, None, staff=False, reactions={})
-            notify("message", "created", payload, [room_channel(message.room)])
+            notify("message", "created", payload, [room_channel(message.room_id)])
         log.info("stored %d messages (%d sends)", len(fresh), len(items))
     return results

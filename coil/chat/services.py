@@ -19,12 +19,15 @@ from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Message, Reaction, Room, RoomRead
 from coil.chat.permissions import can_moderate, require_post, require_read
 from coil.chat.render import render_message
+from coil.core.channels import exchange_channel, room_channel, user_channel
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.core.time import utcnow
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import is_exchange_staff
+from coil.exchanges.signals import course_joined
 from coil.extensions import db
+from coil.teams.signals import teams_published
 
 log = logging.getLogger(__name__)
 
@@ -34,19 +37,9 @@ MAX_EMOJI = 16
 MAX_PAGE = 500
 
 
-def room_channel(room: Room) -> str:
-    """Return the Socket.IO room name of ``room``."""
-    return room_channel_id(room.id)
-
-
-def room_channel_id(room_id: int) -> str:
-    """Return the Socket.IO room name of the room with id ``room_id``."""
-    return f"room:{room_id}"
-
-
 def notify_unread(user: Any, room: Room, unread: int) -> None:
     """Tell all of ``user``'s connections (other tabs, other devices) a room's unread count."""
-    notify("unread", "changed", {"room_id": room.id, "unread": unread}, [f"user:{user.id}"])
+    notify("unread", "changed", {"room_id": room.id, "unread": unread}, [user_channel(user.id)])
 
 
 def notify_room_opened(room: Room) -> None:
@@ -55,7 +48,7 @@ def notify_room_opened(room: Room) -> None:
         "room",
         "created",
         {"id": room.id, "kind": room.kind, "name": room.name, "exchange_id": room.exchange_id},
-        [f"exchange:{room.exchange_id}"],
+        [exchange_channel(room.exchange_id)],
     )
 
 
@@ -80,6 +73,13 @@ def ensure_rooms(exchange: Exchange) -> list[Room]:
         rooms.append(room)
     db.session.flush()
     return rooms
+
+
+@course_joined.connect
+@teams_published.connect
+def _rooms_of(exchange: Exchange, **_: Any) -> None:
+    """Open the exchange's room when it is formed, and the team rooms when teams are published."""
+    ensure_rooms(exchange)
 
 
 def _clean_body(body: Any) -> str:
@@ -164,7 +164,7 @@ def edit_message(actor: Any, message: Message, body: Any) -> Message:
         message.edited_at = utcnow()
         db.session.flush()
         log.info("message %s edited by user %s", message.id, actor.id)
-        notify("message", "updated", serialise(message, None), [room_channel(message.room)])
+        notify("message", "updated", serialise(message, None), [room_channel(message.room_id)])
     return message
 
 
@@ -174,7 +174,7 @@ def delete_message(actor: Any, message: Message) -> Message:
     message.deleted_at = utcnow()
     db.session.flush()
     log.info("message %s deleted by user %s", message.id, actor.id)
-    notify("message", "deleted", serialise(message, None), [room_channel(message.room)])
+    notify("message", "deleted", serialise(message, None), [room_channel(message.room_id)])
     return message
 
 
@@ -188,7 +188,7 @@ def remove_message(actor: Any, message: Message) -> Message:
         message.removed_by_id = actor.id
         db.session.flush()
         log.info("message %s removed by user %s", message.id, actor.id)
-        notify("message", "removed", serialise(message, None), [room_channel(message.room)])
+        notify("message", "removed", serialise(message, None), [room_channel(message.room_id)])
     return message
 
 
@@ -274,7 +274,7 @@ def react(actor: Any, message: Message, emoji: Any, on: bool) -> dict[str, int]:
             "message",
             "reacted",
             {"id": message.id, "room_id": message.room_id, "reactions": counts},
-            [room_channel(message.room)],
+            [room_channel(message.room_id)],
         )
     return counts
 
@@ -287,7 +287,7 @@ def archive_room(actor: Any, room: Room) -> Room:
         room.archived_at = utcnow()
         db.session.flush()
         log.info("room %s archived by user %s", room.id, actor.id)
-        notify("room", "archived", {"id": room.id}, [room_channel(room)])
+        notify("room", "archived", {"id": room.id}, [room_channel(room.id)])
     return room
 
 

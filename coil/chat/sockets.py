@@ -29,6 +29,7 @@ from coil.chat.presence import presence
 from coil.chat.sending import Outgoing
 from coil.chat.socket_api import count, identifier, load_message, load_room, malformed, room_event
 from coil.chat.writer import send as send_message
+from coil.core.channels import exchange_channel, room_channel
 from coil.core.errors import ServiceError
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import can_view_exchange
@@ -78,7 +79,7 @@ def announce_presence(room_id: int) -> None:
             "room_id": room_id,
             "users": people(presence().users(room_id)),
         },
-        to=services.room_channel_id(room_id),
+        to=room_channel(room_id),
     )
 
 
@@ -95,8 +96,8 @@ def on_rooms(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     listed = room_queries.rooms_for(user)
     if payload.get("subscribe") is True:
         for room, _unread in listed:
-            join_room(services.room_channel(room))
-            join_room(f"exchange:{room.exchange_id}")
+            join_room(room_channel(room.id))
+            join_room(exchange_channel(room.exchange_id))
     return {"rooms": [summary(room, user, unread) for room, unread in listed]}
 
 
@@ -117,7 +118,7 @@ def on_join(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     # this connection, and one committed before it is in the page. Reading first would lose a
     # message committed between the read and the subscription (the client's next catch-up
     # starts after the newest id it has, past it).
-    join_room(services.room_channel(room))
+    join_room(room_channel(room.id))
     if after is not None:
         messages = services.since(user, room, after, limit)
     else:
@@ -224,7 +225,7 @@ def on_typing(user: User, payload: dict[str, Any]) -> dict[str, Any]:
             "room_id": room.id,
             "user": {"id": user.id, "name": user.name},
         },
-        to=services.room_channel(room),
+        to=room_channel(room.id),
         include_self=False,
     )
     return {"passed_on": True}

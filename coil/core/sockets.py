@@ -22,6 +22,7 @@ from flask_socketio import join_room
 from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
 from coil.accounts.tokens import api_token_owner_id, use_api_token
+from coil.core.channels import user_channel
 from coil.extensions import db, socketio
 
 log = logging.getLogger(__name__)
@@ -32,11 +33,6 @@ log = logging.getLogger(__name__)
 # flask.session is the cookie session, so it cannot hold this. The Socket.IO server's own
 # per-connection session (save_session) would do in production but is missing in the test client.
 TOKEN_ENVIRON_KEY = "coil.api_token_id"
-
-
-def user_room(user_id: int) -> str:
-    """Name the room that reaches every connection of one user."""
-    return f"user:{user_id}"
 
 
 @contextmanager
@@ -92,7 +88,7 @@ def on_connect(auth: Any = None) -> bool:
     """Accept signed-in users or valid API tokens; put each connection in its user's room."""
     with socket_transaction():
         if is_signed_in(current_user):
-            join_room(user_room(current_user.id))
+            join_room(user_channel(current_user.id))
             return True
         secret = _token_secret(auth)
         token = use_api_token(secret) if secret else None
@@ -101,6 +97,6 @@ def on_connect(auth: Any = None) -> bool:
                 log.info("socket connection refused: unusable API token")
             return False
         request.environ[TOKEN_ENVIRON_KEY] = token.id
-        join_room(user_room(token.user_id))
+        join_room(user_channel(token.user_id))
         log.info("user %s connected with API token %s", token.user_id, token.id)
         return True

@@ -24,7 +24,7 @@ from sqlalchemy.exc import IntegrityError
 from coil.accounts.models import User
 from coil.chat.models import Room
 from coil.chat.permissions import posting_rights, require_post, require_read
-from coil.chat.services import room_channel
+from coil.core.channels import room_channel
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.core.time import utcnow
@@ -238,7 +238,7 @@ def _announce(speaking_round: SpeakingRound, op: str) -> None:
         "round",
         op,
         {"room_id": room.id, "round": serialise_round(speaking_round)},
-        [room_channel(room)],
+        [room_channel(room.id)],
     )
 
 

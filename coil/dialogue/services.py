@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 
 from coil.chat.models import Room
 from coil.chat.permissions import require_post, require_read
-from coil.chat.services import room_channel
+from coil.core.channels import room_channel
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.core.time import utcnow
@@ -232,7 +232,7 @@ def draw_card(actor: Any, room: Room, kind: str | None = None) -> PromptDraw:
         "prompt",
         "drawn",
         {"room_id": room.id, "draw": serialise_draw(draw)},
-        [room_channel(room)],
+        [room_channel(room.id)],
     )
     log.info("user %s drew prompt card %s in room %s", actor.id, draw.card_id, room.id)
     return draw

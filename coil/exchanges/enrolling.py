@@ -25,7 +25,6 @@ from coil.exchanges.models import Enrolment, Exchange
 from coil.exchanges.roster import RosterRow, RowError
 from coil.exchanges.services import exchange_of
 from coil.extensions import db
-from coil.teams.models import TeamMember
 
 log = logging.getLogger(__name__)
 JOIN_LINK_USES = 200
@@ -229,21 +228,3 @@ def import_roster(actor: User, course: Course, rows: list[RosterRow]) -> RosterR
         new_enrolments,
     )
     return RosterResult(created, new_enrolments, len(rows) - new_enrolments)
-
-
-def people_of(exchange: Exchange, team_id: int | None = None) -> list[User]:
-    """Return who works in the exchange (or one of its teams): the active students by name,
-    then the exchange's lecturers by name. Spaces and rooms share this membership."""
-    students = (
-        select(User)
-        .join(Enrolment, Enrolment.user_id == User.id)
-        .where(Enrolment.exchange_id == exchange.id, Enrolment.status == "active")
-        .order_by(User.name, User.id)
-    )
-    if team_id is not None:
-        students = students.join(TeamMember, TeamMember.user_id == User.id).where(
-            TeamMember.team_id == team_id
-        )
-    owners = {course.owner_id for course in exchange.courses}
-    lecturers = select(User).where(User.id.in_(owners)).order_by(User.name, User.id)
-    return [*db.session.scalars(students), *db.session.scalars(lecturers)]

@@ -1,7 +1,7 @@
 """Who may see and run an exchange: named predicates and loader-checkers.
 
 Lecturers of the member courses manage an exchange together; their coordinators (and admins)
-read along; enrolled students see it and, once teams are published, their own team.
+read along; enrolled students see it (their team: ``coil.teams.permissions``).
 """
 
 from __future__ import annotations
@@ -16,7 +16,6 @@ from coil.accounts.models import Role
 from coil.accounts.permissions import is_signed_in
 from coil.exchanges.models import Enrolment, Exchange
 from coil.extensions import db
-from coil.teams.models import Team, TeamMember
 
 
 def is_exchange_lecturer(actor: Any, exchange: Exchange) -> bool:
@@ -74,27 +73,6 @@ def can_view_exchange(actor: Any, exchange: Exchange) -> bool:
 def can_manage_exchange(actor: Any, exchange: Exchange) -> bool:
     """Tell whether ``actor`` may change ``exchange`` (its lecturers, together)."""
     return is_exchange_lecturer(actor, exchange)
-
-
-def team_of(actor: Any, exchange: Exchange) -> Team | None:
-    """Return ``actor``'s team in ``exchange`` once teams are published (students only)."""
-    if exchange.teams_published_at is None or not is_exchange_student(actor, exchange):
-        return None
-    return db.session.scalar(
-        select(Team)
-        .join(TeamMember, TeamMember.team_id == Team.id)
-        .where(Team.exchange_id == exchange.id, TeamMember.user_id == actor.id)
-    )
-
-
-def can_view_team(actor: Any, team: Team) -> bool:
-    """Tell whether ``actor`` may see ``team``: its members (after publishing), the exchange's
-    lecturers and coordinators."""
-    exchange = team.exchange
-    if is_exchange_lecturer(actor, exchange) or is_exchange_coordinator(actor, exchange):
-        return True
-    own = team_of(actor, exchange)
-    return own is not None and own.id == team.id
 
 
 def get_exchange_or_404(exchange_id: int, *, manage: bool = False) -> Exchange:

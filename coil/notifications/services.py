@@ -9,6 +9,7 @@ from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from coil.accounts.models import User
+from coil.core.channels import user_channel
 from coil.core.events import notify
 from coil.core.mail import queue_mail
 from coil.core.safety import site_url
@@ -41,7 +42,7 @@ def notify_user(
         "notification",
         "created",
         {"id": notification.id, "kind": kind, "unread": unread_count(user)},
-        [f"user:{user.id}"],
+        [user_channel(user.id)],
     )
     if mail and user.is_active:
         with force_locale(user.locale or "en"):
@@ -75,5 +76,5 @@ def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
         statement = statement.where(Notification.id.in_(notification_ids))
     changed = db.session.execute(statement).rowcount  # type: ignore[attr-defined]
     if changed:
-        notify("notification", "read", {"unread": unread_count(user)}, [f"user:{user.id}"])
+        notify("notification", "read", {"unread": unread_count(user)}, [user_channel(user.id)])
     return int(changed or 0)

@@ -13,7 +13,6 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coil.accounts.models import Role, User
-from coil.chat.services import ensure_rooms
 from coil.core.errors import ServiceError
 from coil.core.reference import language_names
 from coil.core.time import utcnow
@@ -22,6 +21,7 @@ from coil.courses.matching import verdicts
 from coil.courses.models import Course
 from coil.courses.services import set_status
 from coil.exchanges.models import MAX_COURSES, Exchange, ExchangeCourse
+from coil.exchanges.signals import course_joined
 from coil.extensions import db
 from coil.institutions.models import PartnerRelation
 from coil.notifications.services import notify_user
@@ -33,7 +33,6 @@ from coil.pairings.permissions import (
     can_withdraw,
     is_proposer,
 )
-from coil.spaces.services import ensure_space
 
 log = logging.getLogger(__name__)
 MAX_TEXT = 5000
@@ -218,8 +217,7 @@ def accept(actor: User, proposal: Proposal) -> Exchange:
         raise ServiceError(_("An exchange has at most %(n)d courses.", n=MAX_COURSES))
     exchange.members.append(ExchangeCourse(course=proposal.to_course))
     db.session.flush()
-    ensure_space(exchange)  # the whole exchange's shared space and room exist from the start
-    ensure_rooms(exchange)
+    course_joined.send(exchange)  # the exchange's shared space and room exist from the start
     for course in (proposal.from_course, proposal.to_course):
         set_status(course, "paired")
     proposal.status = "accepted"

@@ -20,11 +20,11 @@ from coil.exchanges.permissions import (
     is_exchange_coordinator,
     is_exchange_lecturer,
     is_exchange_student,
-    team_of,
 )
 from coil.extensions import db
 from coil.schedule.models import LiveSession
 from coil.teams.models import Team
+from coil.teams.permissions import team_of
 
 
 def sees_every_session(actor: Any, exchange: Exchange) -> bool:
@@ -119,54 +119,3 @@ def get_session_or_404(session_id: int, *, edit: bool = False) -> LiveSession:
     if not allowed(current_user, session):
         abort(403)
     return session
-
-
-def get_team_or_404(exchange: Exchange, team_id: int) -> Team:
-    """Load a team of ``exchange`` by id, or stop with 404."""
-    team = db.session.get(Team, team_id)
-    if team is None or team.exchange_id != exchange.id:
-        abort(404)
-    return team
-
-
-def feed_sessions(user: Any) -> list[LiveSession]:
-    """Return the sessions for ``user``'s calendar feed.
-
-    A lecturer gets the exchange-wide sessions of the exchanges they teach (teams' own meetings
-    would swamp their calendar; the schedule page lists them). A student gets the sessions of
-    the exchanges they are actively enrolled in, and their team's once teams are published.
-    """
-    from coil.courses.models import Course
-    from coil.exchanges.models import Enrolment, ExchangeCourse
-    from coil.teams.models import TeamMember
-
-    taught = (
-        select(ExchangeCourse.exchange_id)
-        .join(Course, Course.id == ExchangeCourse.course_id)
-        .where(Course.owner_id == user.id)
-    )
-    enrolled = select(Enrolment.exchange_id).where(
-        Enrolment.user_id == user.id, Enrolment.status == "active"
-    )
-    own_teams = (
-        select(TeamMember.team_id)
-        .join(Team, Team.id == TeamMember.team_id)
-        .join(Exchange, Exchange.id == Team.exchange_id)
-        .where(
-            TeamMember.user_id == user.id,
-            Exchange.teams_published_at.is_not(None),
-            Team.exchange_id.in_(enrolled),
-        )
-    )
-    query = (
-        select(LiveSession)
-        .where(
-            or_(
-                LiveSession.team_id.is_(None)
-                & (LiveSession.exchange_id.in_(taught) | LiveSession.exchange_id.in_(enrolled)),
-                LiveSession.team_id.in_(own_teams),
-            )
-        )
-        .order_by(LiveSession.starts_at, LiveSession.id)
-    )
-    return list(db.session.scalars(query))

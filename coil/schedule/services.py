@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import or_, select
 
 from coil.accounts.models import User
 from coil.core.errors import ServiceError
-from coil.core.events import notify
 from coil.core.time import is_timezone, utcnow
 from coil.core.weekly import zone
-from coil.exchanges.models import Enrolment, Exchange
+from coil.courses.models import Course
+from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
 from coil.extensions import db
 from coil.schedule.models import ATTENDANCE_STATUSES, Attendance, CalendarFeed, LiveSession
 from coil.schedule.permissions import can_edit_session, can_schedule, can_take_attendance
@@ -84,20 +84,6 @@ def _times(data: SessionData) -> tuple[datetime, datetime]:
     return starts_at, ends_at
 
 
-def _rooms(session: LiveSession) -> list[str]:
-    # A team's session goes to that team only: other students must not learn of it.
-    return [f"team:{session.team_id}"] if session.team_id else [f"exchange:{session.exchange_id}"]
-
-
-def _announce(session: LiveSession, op: str) -> None:
-    notify(
-        "session",
-        op,
-        {"id": session.id, "title": session.title, "starts_at": session.starts_at.isoformat()},
-        _rooms(session),
-    )
-
-
 def create_session(actor: User, exchange: Exchange, data: SessionData) -> LiveSession:
     """Plan a live session for the exchange or one of its teams."""
     if not can_schedule(actor, exchange, data.team):
@@ -118,7 +104,6 @@ def create_session(actor: User, exchange: Exchange, data: SessionData) -> LiveSe
     )
     db.session.add(session)
     db.session.flush()
-    _announce(session, "created")
     log.info("user %s planned session %s in exchange %s", actor.id, session.id, exchange.id)
     return session
 
@@ -135,7 +120,6 @@ def update_session(actor: User, session: LiveSession, data: SessionData) -> Live
     session.team = data.team
     session.sequence += 1
     db.session.flush()
-    _announce(session, "updated")
     log.info("user %s changed session %s (sequence %s)", actor.id, session.id, session.sequence)
     return session
 
@@ -144,7 +128,6 @@ def cancel_session(actor: User, session: LiveSession) -> None:
     """Cancel a session: it is deleted, and feeds drop it."""
     if not can_edit_session(actor, session):
         raise ServiceError(_("You cannot cancel this session."), code="forbidden")
-    _announce(session, "cancelled")
     db.session.delete(session)
     db.session.flush()
     log.info("user %s cancelled session %s", actor.id, session.id)
@@ -275,3 +258,42 @@ def record_room_presence(user: User, exchange_id: int, team_id: int | None) -> l
     )
     rows = [record_presence(session, user) for session in db.session.scalars(query)]
     return [row for row in rows if row is not None]
+
+
+def feed_sessions(user: User) -> list[LiveSession]:
+    """Return the sessions for ``user``'s calendar feed.
+
+    A lecturer gets the exchange-wide sessions of the exchanges they teach (teams' own meetings
+    would swamp their calendar; the schedule page lists them). A student gets the sessions of
+    the exchanges they are actively enrolled in, and their team's once teams are published.
+    """
+    taught = (
+        select(ExchangeCourse.exchange_id)
+        .join(Course, Course.id == ExchangeCourse.course_id)
+        .where(Course.owner_id == user.id)
+    )
+    enrolled = select(Enrolment.exchange_id).where(
+        Enrolment.user_id == user.id, Enrolment.status == "active"
+    )
+    own_teams = (
+        select(TeamMember.team_id)
+        .join(Team, Team.id == TeamMember.team_id)
+        .join(Exchange, Exchange.id == Team.exchange_id)
+        .where(
+            TeamMember.user_id == user.id,
+            Exchange.teams_published_at.is_not(None),
+            Team.exchange_id.in_(enrolled),
+        )
+    )
+    query = (
+        select(LiveSession)
+        .where(
+            or_(
+                LiveSession.team_id.is_(None)
+                & (LiveSession.exchange_id.in_(taught) | LiveSession.exchange_id.in_(enrolled)),
+                LiveSession.team_id.in_(own_teams),
+            )
+        )
+        .order_by(LiveSession.starts_at, LiveSession.id)
+    )
+    return list(db.session.scalars(query))

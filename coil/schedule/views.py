@@ -19,7 +19,6 @@ from coil.core.safety import site_url
 from coil.core.time import is_timezone, local, utcnow
 from coil.core.weekly import WeeklySlot
 from coil.exchanges.models import Enrolment, Exchange
-from coil.exchanges.permissions import team_of
 from coil.extensions import db
 from coil.schedule import bp, findtime, ical, services
 from coil.schedule.forms import (
@@ -34,15 +33,14 @@ from coil.schedule.permissions import (
     can_edit_session,
     can_find_time,
     can_take_attendance,
-    feed_sessions,
     get_schedule_or_404,
     get_session_or_404,
-    get_team_or_404,
     schedulable_teams,
     sees_every_session,
     visible_sessions,
 )
 from coil.teams.models import Team, TeamMember
+from coil.teams.permissions import get_team_or_404, team_of
 
 CALENDAR_MIMETYPE = "text/calendar"
 PAST_SHOWN = 20
@@ -270,7 +268,10 @@ def feed(token: str) -> ResponseReturnValue:
     """Serve a person's calendar feed; the secret token in the address is the only key."""
     user = services.feed_owner(token) or abort(404)
     body = ical.calendar_bytes(
-        feed_sessions(user), _("COIL sessions – %(name)s", name=user.name), _link, feed=True
+        services.feed_sessions(user),
+        _("COIL sessions – %(name)s", name=user.name),
+        _link,
+        feed=True,
     )
     return _calendar_response(body)
 

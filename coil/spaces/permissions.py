@@ -17,10 +17,10 @@ from coil.exchanges.permissions import (
     is_exchange_coordinator,
     is_exchange_lecturer,
     is_exchange_student,
-    team_of,
 )
 from coil.extensions import db
 from coil.spaces.models import Document, Space, StoredFile, Task
+from coil.teams.permissions import team_of
 
 
 def is_space_member(actor: Any, space: Space) -> bool:

@@ -23,12 +23,14 @@ from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.core.events import after_commit
 from coil.core.time import utcnow
-from coil.exchanges.enrolling import people_of as exchange_people
 from coil.exchanges.models import Exchange
+from coil.exchanges.signals import course_joined
 from coil.extensions import db
 from coil.spaces.models import TASK_STATUSES, Document, DocumentVersion, Space, StoredFile, Task
 from coil.spaces.storage import Storage, TooLarge, get_storage, human_size
+from coil.teams.membership import people_of as exchange_people
 from coil.teams.models import Team
+from coil.teams.signals import teams_published
 
 log = logging.getLogger(__name__)
 MAX_TITLE = 200
@@ -53,6 +55,20 @@ def ensure_space(exchange: Exchange, team: Team | None = None) -> Space:
             team.id if team else None,
         )
     return space
+
+
+@course_joined.connect
+def _exchange_space(exchange: Exchange, **_: Any) -> None:
+    """Give an exchange its shared space as soon as it is formed."""
+    ensure_space(exchange)
+
+
+@teams_published.connect
+def _team_spaces(exchange: Exchange, *, teams: list[Team], **_: Any) -> None:
+    """Give every published team its own space (and the exchange its shared one)."""
+    ensure_space(exchange)
+    for team in teams:
+        ensure_space(exchange, team)
 
 
 def people_of(space: Space) -> list[User]:

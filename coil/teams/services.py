@@ -22,11 +22,11 @@ from flask_babel import ngettext
 
 from coil.accounts.models import User
 from coil.core.errors import ServiceError
-from coil.core.events import notify
 from coil.core.time import utcnow
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import can_manage_exchange
 from coil.extensions import db
+from coil.notifications.services import notify_user
 from coil.teams.cohort import (
     DEFAULT_WEIGHTS,
     WEIGHT_KEYS,
@@ -50,6 +50,7 @@ from coil.teams.engine.model import (
 from coil.teams.engine.rules import check_hard, level_rank
 from coil.teams.engine.search import form_teams
 from coil.teams.models import Team, TeamMember
+from coil.teams.signals import teams_published
 
 log = logging.getLogger(__name__)
 
@@ -220,8 +221,6 @@ def _violations(exchange: Exchange) -> list[Violation]:
 def _moved(exchange: Exchange) -> None:
     db.session.flush()
     db.session.expire(exchange, ["teams"])
-    if exchange.teams_published_at is not None:
-        notify("teams", "changed", {"exchange_id": exchange.id}, [f"exchange:{exchange.id}"])
 
 
 def move(actor: Any, exchange: Exchange, user_id: int, to_team: int) -> list[Violation]:
@@ -261,10 +260,6 @@ def lock(actor: Any, exchange: Exchange, user_ids: Sequence[int], locked: bool) 
 
 def publish(actor: Any, exchange: Exchange) -> list[Team]:
     """Publish the teams: spaces for each team and the exchange, a notification per student."""
-    from coil.chat.services import ensure_rooms
-    from coil.notifications.services import notify_user
-    from coil.spaces.services import ensure_space
-
     _require_manager(actor, exchange)
     _require_draft(exchange)
     teams = [team for team in draft(exchange) if team.members]
@@ -278,9 +273,9 @@ def publish(actor: Any, exchange: Exchange) -> list[Team]:
             )
         )
     exchange.teams_published_at = utcnow()
-    ensure_space(exchange)
+    db.session.flush()
+    teams_published.send(exchange, teams=teams)
     for team in teams:
-        ensure_space(exchange, team)
         for member in team.members:
             notify_user(
                 member.user,
@@ -290,8 +285,6 @@ def publish(actor: Any, exchange: Exchange) -> list[Team]:
                 values={"exchange_id": exchange.id},
             )
     db.session.flush()
-    ensure_rooms(exchange)
-    notify("teams", "published", {"exchange_id": exchange.id}, [f"exchange:{exchange.id}"])
     log.info("exchange %s: %d teams published by user %s", exchange.id, len(teams), actor.id)
     return teams
 
@@ -322,8 +315,6 @@ def place_late_joiner(actor: Any, exchange: Exchange, user_id: int, team_number:
     team.members.append(TeamMember(user_id=user_id))
     _moved(exchange)
     if exchange.teams_published_at is not None:
-        from coil.notifications.services import notify_user
-
         user = db.session.get(User, user_id)
         if user is not None:
             notify_user(

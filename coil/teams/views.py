@@ -24,7 +24,6 @@ from coil.exchanges.permissions import (
     get_exchange_or_404,
     is_exchange_coordinator,
     is_exchange_lecturer,
-    team_of,
 )
 from coil.teams import bp, cohort, describe, services
 from coil.teams.engine.model import Infeasible, Reason, Settings, Student, Violation
@@ -39,6 +38,7 @@ from coil.teams.forms import (
     TeamSettingsForm,
 )
 from coil.teams.models import Team
+from coil.teams.permissions import team_of
 
 
 @dataclass
