@@ -13,7 +13,8 @@ from sqlalchemy import select
 from coil.accounts.models import User
 from coil.accounts.services import find_user_by_email
 from coil.chat.models import Room
-from coil.chat.services import ensure_rooms, post_message
+from coil.chat.sending import post_message
+from coil.chat.services import ensure_rooms
 from coil.core.time import utcnow
 from coil.courses.models import Course
 from coil.exchanges.enrolling import enrol

@@ -45,7 +45,7 @@ def test_seed_demo_command_prints_the_logins(app):
 
 def test_demo_team_rooms_are_ready_to_talk_in(app, db):
     from coil.accounts.services import find_user_by_email
-    from coil.chat import services
+    from coil.chat import sending, services
     from coil.chat.rooms import rooms_for
 
     seed_demo()
@@ -61,5 +61,5 @@ def test_demo_team_rooms_are_ready_to_talk_in(app, db):
         "Diego Torres",
         "Lotte Visser",
     ]
-    assert services.post_message(diego, team_room, "try", "Hello Daan!")[1]
+    assert sending.post_message(diego, team_room, "try", "Hello Daan!")[1]
     assert "Team Tulip" not in {room.name for room, _n in rooms_for(jose)}

@@ -15,6 +15,11 @@ import uuid
 from typing import Any, Protocol
 
 from flask import Flask, current_app
+from sqlalchemy import select
+
+from coil.accounts.models import User
+from coil.core.channels import room_channel
+from coil.extensions import db, socketio
 
 log = logging.getLogger(__name__)
 _KEY = "coil_chat_presence"
@@ -181,9 +186,6 @@ def sweep_forever(app: Flask) -> None:
 
     Runs as a Socket.IO background task (a thread or a green thread, per async mode).
     """
-    from coil.chat.sockets import announce_presence
-    from coil.extensions import socketio
-
     interval = max(1.0, app.config["PRESENCE_TTL_SECONDS"] / 3)
     while True:
         socketio.sleep(interval)
@@ -193,3 +195,27 @@ def sweep_forever(app: Flask) -> None:
                     announce_presence(room_id)
         except Exception:  # Redis restarting must not end the sweeper
             log.exception("presence sweep failed")
+
+
+def people(user_ids: set[int]) -> list[dict[str, Any]]:
+    """Return ``[{"id", "name"}]`` for ``user_ids``, by name."""
+    if not user_ids:
+        return []
+    rows = db.session.execute(
+        select(User.id, User.name).where(User.id.in_(user_ids)).order_by(User.name, User.id)
+    )
+    return [{"id": user_id, "name": name} for user_id, name in rows]
+
+
+def announce_presence(room_id: int) -> None:
+    """Tell everyone in ``room_id`` who is there now (every process's connections)."""
+    socketio.emit(
+        "presence",
+        {
+            "type": "presence",
+            "op": "changed",
+            "room_id": room_id,
+            "users": people(presence().users(room_id)),
+        },
+        to=room_channel(room_id),
+    )

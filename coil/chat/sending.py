@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 
 from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
+from coil.chat.mentions import notify_mentions
 from coil.chat.models import Message, Room
 from coil.chat.permissions import posting_rights, require_post
 from coil.chat.services import MAX_CLIENT_ID, _clean_body, serialise
@@ -158,10 +159,23 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
         db.session.flush()
         for message in fresh:
             if "@" in message.body:
-                from coil.chat.mentions import notify_mentions
-
                 notify_mentions(message)
             payload = serialise(message, None, staff=False, reactions={})
             notify("message", "created", payload, [room_channel(message.room_id)])
         log.info("stored %d messages (%d sends)", len(fresh), len(items))
     return results
+
+
+def post_message(
+    actor: Any, room: Room, client_id: Any, body: Any, reply_to_id: Any = None
+) -> tuple[Message, bool]:
+    """Store a message once per (author, client id); a resend returns the stored one.
+
+    One send through the batch path of :func:`store_messages`.
+    """
+    if not isinstance(actor, User) or not is_signed_in(actor):
+        raise ServiceError(_("Please log in again."), code="unauthorized")
+    (result,) = store_messages([Outgoing(actor.id, room.id, client_id, body, reply_to_id)])
+    if isinstance(result, ServiceError):
+        raise result
+    return result

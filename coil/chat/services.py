@@ -14,7 +14,6 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
 from coil.chat.models import Message, Reaction, Room, RoomRead
 from coil.chat.permissions import can_moderate, require_post, require_read
@@ -98,23 +97,6 @@ def _clean_body(body: Any) -> str:
 
 def _is_visible(message: Message) -> bool:
     return message.deleted_at is None and message.removed_by_id is None
-
-
-def post_message(
-    actor: Any, room: Room, client_id: Any, body: Any, reply_to_id: Any = None
-) -> tuple[Message, bool]:
-    """Store a message once per (author, client id); a resend returns the stored one.
-
-    One send through the batch path of :func:`coil.chat.sending.store_messages`.
-    """
-    from coil.chat.sending import Outgoing, store_messages
-
-    if not isinstance(actor, User) or not is_signed_in(actor):
-        raise ServiceError(_("Please log in again."), code="unauthorized")
-    (result,) = store_messages([Outgoing(actor.id, room.id, client_id, body, reply_to_id)])
-    if isinstance(result, ServiceError):
-        raise result
-    return result
 
 
 def _page_limit(limit: Any, default: int) -> int:

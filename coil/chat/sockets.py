@@ -13,7 +13,6 @@ from typing import Any
 from flask import request
 from flask_babel import gettext as _
 from flask_socketio import emit, join_room
-from sqlalchemy import select
 
 from coil.accounts.models import User
 from coil.chat import rooms as room_queries
@@ -25,7 +24,7 @@ from coil.chat.permissions import (
     require_post,
     require_read,
 )
-from coil.chat.presence import presence
+from coil.chat.presence import announce_presence, people, presence
 from coil.chat.sending import Outgoing
 from coil.chat.socket_api import count, identifier, load_message, load_room, malformed, room_event
 from coil.chat.writer import send as send_message
@@ -57,30 +56,6 @@ def summary(room: Room, user: User, unread: int | None = None) -> dict[str, Any]
     if unread is not None:
         data["unread"] = unread
     return data
-
-
-def people(user_ids: set[int]) -> list[dict[str, Any]]:
-    """Return ``[{"id", "name"}]`` for ``user_ids``, by name."""
-    if not user_ids:
-        return []
-    rows = db.session.execute(
-        select(User.id, User.name).where(User.id.in_(user_ids)).order_by(User.name, User.id)
-    )
-    return [{"id": user_id, "name": name} for user_id, name in rows]
-
-
-def announce_presence(room_id: int) -> None:
-    """Tell everyone in ``room_id`` who is there now (every process's connections)."""
-    socketio.emit(
-        "presence",
-        {
-            "type": "presence",
-            "op": "changed",
-            "room_id": room_id,
-            "users": people(presence().users(room_id)),
-        },
-        to=room_channel(room_id),
-    )
 
 
 def _page(user: User, room: Room, messages: list[Any], limit: int) -> dict[str, Any]:

@@ -7,20 +7,20 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from coil.chat import services
+from coil.chat import sending, services
 from coil.chat.models import Message, Reaction
 from coil.core.errors import ServiceError
 
 
 def post_many(world, count: int, room=None, author=None) -> list[Message]:
     room, author = room or world.room_a, author or world.member
-    return [services.post_message(author, room, f"c{k}", f"message {k}")[0] for k in range(count)]
+    return [sending.post_message(author, room, f"c{k}", f"message {k}")[0] for k in range(count)]
 
 
 def test_resend_with_the_same_client_id_stores_one_message_and_one_event(world, db, emitted):
-    first, created = services.post_message(world.member, world.room_a, "abc-1", "  Hello team  ")
+    first, created = sending.post_message(world.member, world.room_a, "abc-1", "  Hello team  ")
     db.session.commit()
-    again, created_again = services.post_message(world.member, world.room_a, "abc-1", "Hello team")
+    again, created_again = sending.post_message(world.member, world.room_a, "abc-1", "Hello team")
     db.session.commit()
     assert created and not created_again
     assert again.id == first.id and first.body == "Hello team"
@@ -35,13 +35,13 @@ def test_resend_with_the_same_client_id_stores_one_message_and_one_event(world, 
 
 
 def test_the_same_client_id_of_another_author_is_another_message(world, db):
-    services.post_message(world.member, world.room_a, "same", "From Anna")
-    _, created = services.post_message(world.teammate, world.room_a, "same", "From Dewi")
+    sending.post_message(world.member, world.room_a, "same", "From Anna")
+    _, created = sending.post_message(world.teammate, world.room_a, "same", "From Dewi")
     assert created
 
 
 def test_no_event_leaves_when_the_transaction_rolls_back(world, db, emitted):
-    services.post_message(world.member, world.room_a, "gone", "Never stored")
+    sending.post_message(world.member, world.room_a, "gone", "Never stored")
     db.session.rollback()
     db.session.commit()
     emitted.assert_not_called()
@@ -86,39 +86,39 @@ def test_history_pages_backwards_and_returns_each_page_oldest_first(world, db):
 def test_refused_messages_carry_a_stable_code(app, world, db, client_id, body, code):
     app.config["CHAT_MAX_CHARS"] = 40
     with pytest.raises(ServiceError) as refused:
-        services.post_message(world.member, world.room_a, client_id, body)
+        sending.post_message(world.member, world.room_a, client_id, body)
     assert refused.value.code == code
     assert db.session.scalar(select(func.count(Message.id))) == 0
 
 
 def test_the_limit_counts_the_stripped_text_and_defaults_to_4000(app, world, db):
     app.config.pop("CHAT_MAX_CHARS", None)
-    services.post_message(world.member, world.room_a, "a", "  " + "x" * 4000 + "  ")
+    sending.post_message(world.member, world.room_a, "a", "  " + "x" * 4000 + "  ")
     with pytest.raises(ServiceError) as refused:
-        services.post_message(world.member, world.room_a, "b", "x" * 4001)
+        sending.post_message(world.member, world.room_a, "b", "x" * 4001)
     assert refused.value.code == "too_long"
 
 
 def test_a_reply_must_be_in_the_same_room(world, db):
-    elsewhere, _ = services.post_message(world.other_team, world.room_b, "b1", "Team B here")
-    original, _ = services.post_message(world.member, world.room_a, "a1", "Question?")
-    reply, _ = services.post_message(world.teammate, world.room_a, "a2", "Answer", original.id)
+    elsewhere, _ = sending.post_message(world.other_team, world.room_b, "b1", "Team B here")
+    original, _ = sending.post_message(world.member, world.room_a, "a1", "Question?")
+    reply, _ = sending.post_message(world.teammate, world.room_a, "a2", "Answer", original.id)
     assert reply.reply_to_id == original.id
     for bad, code in ((elsewhere.id, "not_found"), (10**9, "not_found"), ("1", "malformed")):
         with pytest.raises(ServiceError) as refused:
-            services.post_message(world.teammate, world.room_a, f"r{bad}", "Answer", bad)
+            sending.post_message(world.teammate, world.room_a, f"r{bad}", "Answer", bad)
         assert refused.value.code == code
 
 
 def test_a_client_id_reused_in_another_room_is_refused(world, db):
-    services.post_message(world.member, world.room_a, "once", "Team room")
+    sending.post_message(world.member, world.room_a, "once", "Team room")
     with pytest.raises(ServiceError) as refused:
-        services.post_message(world.member, world.exchange_room, "once", "Exchange room")
+        sending.post_message(world.member, world.exchange_room, "once", "Exchange room")
     assert refused.value.code == "malformed"
 
 
 def test_serialise_gives_utc_times_and_flags(world, db):
-    message, _ = services.post_message(world.member, world.room_a, "s", "Hi")
+    message, _ = sending.post_message(world.member, world.room_a, "s", "Hi")
     db.session.commit()
     data = services.serialise(message, world.teammate)
     assert data["room_id"] == world.room_a.id
@@ -129,7 +129,7 @@ def test_serialise_gives_utc_times_and_flags(world, db):
 
 
 def test_authors_edit_their_own_messages_only(world, db, emitted):
-    message, _ = services.post_message(world.member, world.room_a, "e", "Helo")
+    message, _ = sending.post_message(world.member, world.room_a, "e", "Helo")
     with pytest.raises(ServiceError) as refused:
         services.edit_message(world.teammate, message, "Hello")
     assert refused.value.code == "forbidden"
@@ -144,7 +144,7 @@ def test_authors_edit_their_own_messages_only(world, db, emitted):
 
 
 def test_deleted_messages_lose_their_text_for_students_only(world, db):
-    message, _ = services.post_message(world.member, world.room_a, "d", "Oops")
+    message, _ = sending.post_message(world.member, world.room_a, "d", "Oops")
     with pytest.raises(ServiceError) as refused:
         services.delete_message(world.teammate, message)
     assert refused.value.code == "forbidden"
@@ -159,7 +159,7 @@ def test_deleted_messages_lose_their_text_for_students_only(world, db):
 
 
 def test_lecturers_remove_messages_which_stay_for_the_record(world, db, emitted):
-    message, _ = services.post_message(world.member, world.room_a, "r", "Rude words")
+    message, _ = sending.post_message(world.member, world.room_a, "r", "Rude words")
     for actor in (world.teammate, world.coordinator, world.foreign_lecturer):
         with pytest.raises(ServiceError) as refused:
             services.remove_message(actor, message)
@@ -181,7 +181,7 @@ def test_lecturers_remove_messages_which_stay_for_the_record(world, db, emitted)
 
 
 def test_unread_counts_follow_the_read_marker(world, db):
-    mine = services.post_message(world.member, world.room_a, "m", "My own")[0]
+    mine = sending.post_message(world.member, world.room_a, "m", "My own")[0]
     others = post_many(world, 3, author=world.teammate)
     assert services.unread_count(world.member, world.room_a) == 3
     assert services.unread_count(world.teammate, world.room_a) == 1
@@ -192,7 +192,7 @@ def test_unread_counts_follow_the_read_marker(world, db):
     services.delete_message(world.teammate, others[2])
     assert services.unread_count(world.member, world.room_a) == 0
     assert services.unread_count(world.lecturer, world.room_a) == 3
-    elsewhere = services.post_message(world.other_team, world.room_b, "b", "B")[0]
+    elsewhere = sending.post_message(world.other_team, world.room_b, "b", "B")[0]
     with pytest.raises(ServiceError) as refused:
         services.mark_read(world.member, world.room_a, elsewhere.id)
     assert refused.value.code == "not_found"
@@ -202,7 +202,7 @@ def test_unread_counts_follow_the_read_marker(world, db):
 
 
 def test_reactions_toggle_and_are_counted(world, db, emitted):
-    message, _ = services.post_message(world.member, world.room_a, "x", "Done!")
+    message, _ = sending.post_message(world.member, world.room_a, "x", "Done!")
     assert services.react(world.teammate, message, "👍", True) == {"👍": 1}
     assert services.react(world.teammate, message, "👍", True) == {"👍": 1}  # no double
     assert services.react(world.lecturer, message, "👍", True) == {"👍": 2}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from coil.chat import services
+from coil.chat import sending, services
 from coil.chat.permissions import can_post, can_read_room
 from coil.core.errors import ServiceError
 from coil.core.time import utcnow
@@ -41,11 +41,11 @@ def test_read_and_post_matrix(world, person, room, reads, posts):
 def test_services_enforce_the_matrix(world, person, room, reads, posts):
     actor, target = getattr(world, person), getattr(world, room)
     if posts:
-        message, created = services.post_message(actor, target, "c1", "Hello")
+        message, created = sending.post_message(actor, target, "c1", "Hello")
         assert created
     else:
         with pytest.raises(ServiceError) as refused:
-            services.post_message(actor, target, "c1", "Hello")
+            sending.post_message(actor, target, "c1", "Hello")
         assert refused.value.code == ("forbidden" if reads else "not_member")
     if reads:
         assert services.history(actor, target) == ([message] if posts else [])
@@ -85,7 +85,7 @@ def test_archived_room_is_read_only_for_everyone(world, db, emitted):
     for actor in (world.member, world.lecturer):
         assert can_read_room(actor, world.room_a)
         with pytest.raises(ServiceError) as refused:
-            services.post_message(actor, world.room_a, "late", "Anyone here?")
+            sending.post_message(actor, world.room_a, "late", "Anyone here?")
         assert refused.value.code == "archived"
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from coil import ROOT
 from coil.accounts.models import Role
-from coil.chat import services
+from coil.chat import sending, services
 from coil.chat.models import Room
 from coil.core.time import utcnow
 
@@ -39,7 +39,7 @@ def nav_badge(response) -> tuple[bool, int] | None:
 
 
 def post(world, author, room, text: str, client_id: str | None = None):
-    message, _created = services.post_message(author, room, client_id or text, text)
+    message, _created = sending.post_message(author, room, client_id or text, text)
     services.db.session.commit()
     return message
 
@@ -109,7 +109,7 @@ def test_the_newest_messages_are_on_the_page_sanitised_in_order(world, auth, cli
 
 def test_a_reply_shows_a_quote_of_the_original(world, auth, client):
     original = post(world, world.teammate, world.room_a, "Shall we meet on Friday?")
-    services.post_message(world.member, world.room_a, "r1", "Yes, at ten.", original.id)
+    sending.post_message(world.member, world.room_a, "r1", "Yes, at ten.", original.id)
     services.db.session.commit()
     auth.login(world.member.email)
     html = page(client.get(f"/rooms/{world.room_a.id}"))
