@@ -46,20 +46,22 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
         level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
 
+    # Every model first, so that statements built at import time find every mapped class.
+    _load_models()
     # Socket handlers must be imported before socketio.init_app: Flask-SocketIO copies the
     # handlers it knows into each new server, and later imports would reach only the first app.
     _load_socket_handlers()
-
-    _load_models()
     _init_extensions(app)
     _register_blueprints(app)
     from coil.core.db import install_request_transaction
     from coil.core.errors import register_error_handlers
     from coil.core.templating import install_template_helpers
+    from coil.web import install as install_page_frame
 
     install_request_transaction(app)
     register_error_handlers(app)
     install_template_helpers(app)
+    install_page_frame(app)
     return app
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import secrets
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -20,12 +20,15 @@ from sqlalchemy import CursorResult, select, update
 from coil.accounts.models import Invitation, User
 from coil.accounts.permissions import can_invite, can_manage_invitation
 from coil.accounts.services import create_user, hash_token, normalise_email
+from coil.accounts.signals import InvitationUse, invitation_used
 from coil.core.errors import ServiceError
 from coil.core.mail import queue_mail
 from coil.core.safety import site_url
 from coil.core.time import utcnow
 from coil.extensions import db
-from coil.institutions.models import Institution
+
+if TYPE_CHECKING:
+    from coil.institutions.models import Institution
 
 log = logging.getLogger(__name__)
 
@@ -119,12 +122,25 @@ def accept_invitation(
         locale=locale,
     )
     claim_invitation_use(invitation)
-    if invitation.course_id is not None:
-        from coil.exchanges.enrolling import enrol_by_invitation
-
-        enrol_by_invitation(user, invitation)
+    invitation_used.send(user, invitation=invitation)
     log.info("invitation %s accepted by user %s", invitation.id, user.id)
     return user
+
+
+def follow_course_link(user: User, token: str) -> InvitationUse:
+    """Let a signed-in person take up a course join link; count a use only if it changed anything.
+
+    The domain that owns courses in exchanges acts on it (see ``signals.invitation_used``).
+    """
+    invitation = find_invitation(token)
+    if invitation.course_id is None:
+        raise ServiceError(_("This link is for a new account, not for joining a course."))
+    uses = [use for _receiver, use in invitation_used.send(user, invitation=invitation) if use]
+    if not uses:
+        raise ServiceError(_("This invitation link is not valid."), code="unknown")
+    if uses[0].new:
+        claim_invitation_use(invitation)
+    return uses[0]
 
 
 def claim_invitation_use(invitation: Invitation) -> None:

@@ -16,6 +16,7 @@ from coil.core.time import utcnow
 from coil.extensions import Base
 
 if TYPE_CHECKING:
+    from coil.courses.models import Course
     from coil.institutions.models import Institution
 
 
@@ -125,6 +126,7 @@ class Invitation(TimestampMixin, Base):
 
     institution: Mapped[Institution | None] = relationship("Institution")
     created_by: Mapped[User | None] = relationship("User")
+    course: Mapped[Course | None] = relationship("Course")
 
     def state(self, now: datetime | None = None) -> str:
         """Return ``open``, ``expired``, ``used`` or ``revoked``."""

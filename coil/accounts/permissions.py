@@ -7,14 +7,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from flask import abort
 from flask_login import current_user
 
 from coil.accounts.models import Invitation, Role, User
 from coil.extensions import db
-from coil.institutions.models import Institution
+
+if TYPE_CHECKING:
+    from coil.institutions.models import Institution
 
 F = TypeVar("F", bound=Callable[..., Any])
 

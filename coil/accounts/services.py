@@ -11,7 +11,7 @@ import hashlib
 import logging
 import secrets
 from datetime import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -27,7 +27,9 @@ from coil.core.models import sync_keyed
 from coil.core.safety import site_url
 from coil.core.time import is_timezone, utcnow
 from coil.extensions import db
-from coil.institutions.models import Institution
+
+if TYPE_CHECKING:
+    from coil.institutions.models import Institution
 
 log = logging.getLogger(__name__)
 MIN_PASSWORD = 10

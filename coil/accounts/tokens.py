@@ -20,7 +20,6 @@ from coil.accounts.services import hash_token
 from coil.core.errors import ServiceError
 from coil.core.time import utcnow
 from coil.extensions import db
-from coil.institutions.models import Institution
 
 log = logging.getLogger(__name__)
 
@@ -114,13 +113,12 @@ def api_token_for_secret(secret: object) -> ApiToken | None:
 _OWNER_OF_USABLE_TOKEN = (
     select(ApiToken.user_id)
     .join(User, User.id == ApiToken.user_id)
-    .outerjoin(Institution, Institution.id == User.institution_id)
     .where(
         ApiToken.id == bindparam("token_id"),
         ApiToken.revoked_at.is_(None),
         or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
         User.active.is_(True),
-        or_(User.institution_id.is_(None), Institution.status == "active"),
+        or_(User.institution_id.is_(None), User.institution.has(status="active")),
     )
 )
 

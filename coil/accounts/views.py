@@ -4,21 +4,29 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from coil.accounts import bp, services, tokens
-from coil.accounts import invitations as invites  # the view ``invitations`` takes the name
+from coil.accounts import invitations as invites
 from coil.accounts.forms import (
     ApiTokenForm,
     AvailabilityForm,
     ForgotPasswordForm,
-    InvitationForm,
     JoinForm,
     LocaleForm,
     LoginForm,
@@ -27,20 +35,23 @@ from coil.accounts.forms import (
     ResetPasswordForm,
 )
 from coil.accounts.models import ApiToken, Invitation, Role, User
-from coil.accounts.permissions import (
-    can_manage_invitation,
-    get_invitation_or_404,
-    invitable_roles,
-    role_required,
-)
+from coil.accounts.permissions import invitable_roles
 from coil.core.db import rollback
 from coil.core.errors import ServiceError
-from coil.core.forms import form_status, options, refuse
+from coil.core.forms import form_status, refuse
 from coil.core.reference import timezone_choices
-from coil.core.safety import safe_next_url, site_url
-from coil.courses.models import Course
+from coil.core.safety import safe_next_url
 from coil.extensions import db, limiter, login_manager
-from coil.institutions.models import Institution
+
+
+@bp.app_context_processor
+def _page_context() -> dict[str, Any]:
+    """Give every page the language switch and whether the viewer may invite people."""
+    if not has_request_context():  # mail rendered by the CLI or a background job
+        return {}
+    locale_form = LocaleForm(formdata=None)  # never re-read the request (it may be too large)
+    locale_form.locale.data = str(get_locale())
+    return {"locale_form": locale_form, "can_invite": bool(invitable_roles(current_user))}
 
 
 @login_manager.user_loader
@@ -89,9 +100,9 @@ def join(token: str) -> ResponseReturnValue:
         invitation = invites.find_invitation(token)
     except ServiceError as error:
         return render_template("accounts/invitation_problem.html", error=error), 410
-    course = db.session.get(Course, invitation.course_id) if invitation.course_id else None
+    course = invitation.course
     if current_user.is_authenticated:
-        return _join_signed_in(token, invitation, course)
+        return _join_signed_in(token, invitation)
     form = JoinForm()
     if request.method == "GET":
         form.email.data = invitation.email
@@ -128,10 +139,9 @@ def join(token: str) -> ResponseReturnValue:
     ), form_status(form)
 
 
-def _join_signed_in(
-    token: str, invitation: Invitation, course: Course | None
-) -> ResponseReturnValue:
+def _join_signed_in(token: str, invitation: Invitation) -> ResponseReturnValue:
     """A signed-in student joins the link's course (after confirming); others are told why not."""
+    course = invitation.course
     if course is None:
         return render_template("accounts/join_signed_in.html", invitation=invitation)
     if current_user.role != Role.STUDENT:
@@ -140,19 +150,17 @@ def _join_signed_in(
         ), 403
     form = FlaskForm()
     if form.validate_on_submit():
-        from coil.exchanges.enrolling import join_by_link
-
         try:
-            enrolment, new = join_by_link(current_user, token)
+            use = invites.follow_course_link(current_user, token)
         except ServiceError as error:
             rollback()
             status = 410 if error.code in ("unknown", "expired", "used", "revoked") else 422
             return render_template("accounts/invitation_problem.html", error=error), status
-        if new:
+        if use.new:
             flash(_("You have joined %(course)s.", course=course.title), "success")
         else:
             flash(_("You were already enrolled in %(course)s.", course=course.title), "info")
-        return redirect(url_for("exchanges.show", exchange_id=enrolment.exchange_id))
+        return redirect(url_for(use.endpoint, **use.values))
     return render_template(
         "accounts/join_course.html", invitation=invitation, course=course, form=form
     ), form_status(form)
@@ -304,82 +312,6 @@ def set_language() -> ResponseReturnValue:
             services.set_locale(current_user, form.locale.data)
         session["locale"] = form.locale.data
     return redirect(safe_next_url(request.form.get("next")) or url_for("home.index"))
-
-
-def _invitation_form() -> InvitationForm:
-    form = InvitationForm()
-    form.role.choices = options((r.value, _role_label(r)) for r in invitable_roles(current_user))
-    if current_user.role == Role.ADMIN:
-        institutions = db.session.scalars(
-            select(Institution).where(Institution.status == "active").order_by(Institution.name)
-        )
-        form.institution_id.choices = options(
-            [(0, _("— none (for a new admin)")), *((i.id, i.name) for i in institutions)]
-        )
-    else:
-        form.institution_id.choices = options(
-            [(current_user.institution_id, current_user.institution.name)]
-        )
-    if request.method == "GET":
-        form.days.data = current_app.config["INVITATION_DAYS"]
-    return form
-
-
-def _role_label(role: Role | str) -> str:
-    return {
-        Role.STUDENT: _("Student"),
-        Role.LECTURER: _("Lecturer"),
-        Role.COORDINATOR: _("Coordinator"),
-        Role.ADMIN: _("Administrator"),
-    }[Role(role)]
-
-
-@bp.route("/invitations", methods=["GET", "POST"])
-@role_required(Role.ADMIN, Role.COORDINATOR, Role.LECTURER)
-def invitations() -> ResponseReturnValue:
-    """List the invitations one may manage, and create a new one."""
-    form = _invitation_form()
-    new_link = None
-    if form.validate_on_submit():
-        institution = db.session.get(Institution, form.institution_id.data or 0)
-        try:
-            _invitation, token = invites.create_invitation(
-                current_user,
-                role=form.role.data,
-                institution=institution,
-                email=form.email.data or None,
-                max_uses=form.max_uses.data,
-                days=form.days.data,
-                note=form.note.data,
-            )
-        except ServiceError as error:
-            refuse(form, error)
-        else:
-            new_link = site_url("accounts.join", token=token)
-            flash(_("Invitation created. Copy the link now: it is shown only once."), "success")
-    query = select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
-    if current_user.role == Role.COORDINATOR:
-        query = query.where(Invitation.institution_id == current_user.institution_id)
-    elif current_user.role == Role.LECTURER:
-        query = query.where(Invitation.created_by_id == current_user.id)
-    listed = [i for i in db.session.scalars(query) if can_manage_invitation(current_user, i)]
-    return render_template(
-        "accounts/invitations.html",
-        form=form,
-        invitations=listed,
-        new_link=new_link,
-        role_label=_role_label,
-    ), form_status(form)
-
-
-@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
-@role_required(Role.ADMIN, Role.COORDINATOR, Role.LECTURER)
-def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
-    """Withdraw an invitation."""
-    invitation = get_invitation_or_404(invitation_id)
-    invites.revoke_invitation(current_user, invitation)
-    flash(_("The invitation is withdrawn; its link no longer works."), "success")
-    return redirect(url_for("accounts.invitations"))
 
 
 def _token_section(form: ApiTokenForm | None = None, secret: str | None = None) -> dict[str, Any]:

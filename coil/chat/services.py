@@ -76,7 +76,7 @@ def ensure_rooms(exchange: Exchange) -> list[Room]:
 
 @course_joined.connect
 @teams_published.connect
-def _rooms_of(exchange: Exchange, **_: Any) -> None:
+def _rooms_of(exchange: Exchange, **_extra: Any) -> None:
     """Open the exchange's room when it is formed, and the team rooms when teams are published."""
     ensure_rooms(exchange)
 

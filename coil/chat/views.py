@@ -10,7 +10,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    g,
+    has_request_context,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
@@ -20,13 +29,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import StringField
 
+from coil.accounts.models import Role
+from coil.accounts.permissions import is_signed_in
 from coil.chat import bp, services
 from coil.chat import rooms as room_queries
 from coil.chat.models import Room
 from coil.chat.permissions import can_moderate, can_post, can_read_room
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, refuse
-from coil.core.templating import viewer_rooms, when
+from coil.core.templating import when
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import get_exchange_or_404, is_exchange_lecturer, is_exchange_staff
 from coil.extensions import db
@@ -80,6 +91,27 @@ def _exchange_group(exchange: Exchange, form: TopicForm | None = None) -> Exchan
     elif is_exchange_lecturer(current_user, exchange):
         group.form = topic_form(exchange)
     return group
+
+
+def viewer_rooms() -> list[tuple[Room, int]]:
+    """Return the viewer's rooms with unread counts, computed once per request."""
+    if not is_signed_in(current_user) or current_user.role == Role.ADMIN:
+        return []  # admins open rooms from an exchange page; they are in none
+    if "coil_viewer_rooms" not in g:
+        g.coil_viewer_rooms = room_queries.rooms_for(current_user)
+    rooms: list[tuple[Room, int]] = g.coil_viewer_rooms
+    return rooms
+
+
+@bp.app_context_processor
+def _rooms_nav() -> dict[str, Any]:
+    """Give every page ``rooms_nav`` (``{"rooms", "unread"}``) for the Rooms link, or None."""
+    if not has_request_context() or not is_signed_in(current_user):
+        return {"rooms_nav": None}
+    if current_user.role == Role.ADMIN:
+        return {"rooms_nav": None}
+    listed = viewer_rooms()
+    return {"rooms_nav": {"rooms": len(listed), "unread": sum(n for _room, n in listed)}}
 
 
 @bp.get("/")

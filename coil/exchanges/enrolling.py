@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -17,6 +18,7 @@ from sqlalchemy import select
 from coil.accounts import invitations
 from coil.accounts import services as accounts
 from coil.accounts.models import Invitation, Role, User
+from coil.accounts.signals import InvitationUse, invitation_used
 from coil.core.errors import ServiceError
 from coil.core.mail import queue_mail
 from coil.core.time import utcnow
@@ -129,25 +131,16 @@ def enrol(
     return enrolment, True
 
 
-def enrol_by_invitation(student: User, invitation: Invitation) -> Enrolment:
-    """Enrol the student a course join link was used by."""
+@invitation_used.connect
+def _enrol_by_link(user: User, *, invitation: Invitation, **_extra: Any) -> InvitationUse | None:
+    """Enrol whoever takes up a course join link (a new account, or a signed-in student)."""
+    if invitation.course_id is None:
+        return None
     course = db.session.get(Course, invitation.course_id)
     if course is None:
         raise ServiceError(_("This invitation link is not valid."), code="unknown")
-    enrolment, _new = enrol(student, course)
-    return enrolment
-
-
-def join_by_link(student: User, token: str) -> tuple[Enrolment, bool]:
-    """Enrol a signed-in student through a course join link (one use of the link if new)."""
-    invitation = invitations.find_invitation(token)
-    course = db.session.get(Course, invitation.course_id) if invitation.course_id else None
-    if course is None:
-        raise ServiceError(_("This link is for a new account, not for joining a course."))
-    enrolment, new = enrol(student, course)
-    if new:
-        invitations.claim_invitation_use(invitation)
-    return enrolment, new
+    enrolment, new = enrol(user, course)
+    return InvitationUse(new, "exchanges.show", {"exchange_id": enrolment.exchange_id})
 
 
 def drop_student(actor: User, enrolment: Enrolment) -> None:

@@ -2,4 +2,4 @@
 
 from flask import Blueprint
 
-bp = Blueprint("institutions", __name__, url_prefix="/institutions")
+bp = Blueprint("institutions", __name__)  # pages under /institutions/ and /invitations

@@ -1,8 +1,9 @@
-"""Institution pages: the directory, one institution, its people and partners; add and edit."""
+"""Institution pages: the directory, one institution, its people and partners; add and edit;
+and the invitations that bring people on board."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 from flask_babel import gettext as _
@@ -10,12 +11,21 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import aliased, contains_eager
 
+from coil.accounts.forms import InvitationForm
+from coil.accounts.invitations import create_invitation
+from coil.accounts.invitations import revoke_invitation as revoke_invitation_link
 from coil.accounts.models import Invitation, Role, User
-from coil.accounts.permissions import role_required
+from coil.accounts.permissions import (
+    can_manage_invitation,
+    get_invitation_or_404,
+    invitable_roles,
+    role_required,
+)
 from coil.accounts.services import count_users_by_role
 from coil.core.errors import ServiceError
-from coil.core.forms import form_status, refuse
+from coil.core.forms import form_status, options, refuse
 from coil.core.reference import timezone_choices
+from coil.core.safety import site_url
 from coil.extensions import db
 from coil.institutions import bp, services
 from coil.institutions.forms import InstitutionForm, PartnerRelationForm
@@ -31,7 +41,7 @@ from coil.institutions.permissions import (
 )
 
 
-@bp.route("/")
+@bp.route("/institutions/")
 @login_required
 def index() -> ResponseReturnValue:
     """List institutions: all for admins, active ones for everyone else."""
@@ -57,7 +67,7 @@ def _data(form: InstitutionForm, status: str) -> services.InstitutionData:
     )
 
 
-@bp.route("/new", methods=["GET", "POST"])
+@bp.route("/institutions/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def create() -> ResponseReturnValue:
     """Add an institution."""
@@ -80,7 +90,7 @@ def create() -> ResponseReturnValue:
     ), form_status(form)
 
 
-@bp.route("/<int:institution_id>")
+@bp.route("/institutions/<int:institution_id>")
 @login_required
 def show(institution_id: int) -> ResponseReturnValue:
     """Show an institution's profile (and, to those who manage it, its numbers)."""
@@ -94,7 +104,7 @@ def show(institution_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<int:institution_id>/edit", methods=["GET", "POST"])
+@bp.route("/institutions/<int:institution_id>/edit", methods=["GET", "POST"])
 @login_required
 def edit(institution_id: int) -> ResponseReturnValue:
     """Edit an institution (admins, and its own coordinators)."""
@@ -120,7 +130,7 @@ def edit(institution_id: int) -> ResponseReturnValue:
     ), form_status(form)
 
 
-@bp.route("/<int:institution_id>/people")
+@bp.route("/institutions/<int:institution_id>/people")
 @login_required
 def people(institution_id: int) -> ResponseReturnValue:
     """List an institution's accounts and open invitations (admins, own coordinators)."""
@@ -166,7 +176,7 @@ def _partner_form(institution: Institution) -> PartnerRelationForm:
     return form
 
 
-@bp.route("/<int:institution_id>/partners", methods=["GET", "POST"])
+@bp.route("/institutions/<int:institution_id>/partners", methods=["GET", "POST"])
 @login_required
 def partners(institution_id: int) -> ResponseReturnValue:
     """List an institution's vetted and blocked partners, and record a decision."""
@@ -211,7 +221,7 @@ def partners(institution_id: int) -> ResponseReturnValue:
     ), form_status(form)
 
 
-@bp.route("/<int:institution_id>/partners/<int:relation_id>/remove", methods=["POST"])
+@bp.route("/institutions/<int:institution_id>/partners/<int:relation_id>/remove", methods=["POST"])
 @login_required
 def remove_partner(institution_id: int, relation_id: int) -> ResponseReturnValue:
     """Withdraw a partner decision (admins, the institution's own coordinators)."""
@@ -220,3 +230,82 @@ def remove_partner(institution_id: int, relation_id: int) -> ResponseReturnValue
     services.remove_partner_relation(current_user, relation)
     flash(_("The decision about %(name)s is withdrawn.", name=name), "success")
     return redirect(url_for("institutions.partners", institution_id=institution_id))
+
+
+# Invitations: how admins, coordinators and lecturers bring people on board.
+
+
+def _invitation_form() -> InvitationForm:
+    form = InvitationForm()
+    form.role.choices = options((r.value, _role_label(r)) for r in invitable_roles(current_user))
+    if current_user.role == Role.ADMIN:
+        institutions = db.session.scalars(
+            select(Institution).where(Institution.status == "active").order_by(Institution.name)
+        )
+        form.institution_id.choices = options(
+            [(0, _("— none (for a new admin)")), *((i.id, i.name) for i in institutions)]
+        )
+    else:
+        form.institution_id.choices = options(
+            [(current_user.institution_id, current_user.institution.name)]
+        )
+    if request.method == "GET":
+        form.days.data = current_app.config["INVITATION_DAYS"]
+    return form
+
+
+def _role_label(role: Role | str) -> str:
+    return {
+        Role.STUDENT: _("Student"),
+        Role.LECTURER: _("Lecturer"),
+        Role.COORDINATOR: _("Coordinator"),
+        Role.ADMIN: _("Administrator"),
+    }[Role(role)]
+
+
+@bp.route("/invitations", methods=["GET", "POST"])
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.LECTURER)
+def invitations() -> ResponseReturnValue:
+    """List the invitations one may manage, and create a new one."""
+    form = _invitation_form()
+    new_link = None
+    if form.validate_on_submit():
+        institution = db.session.get(Institution, form.institution_id.data or 0)
+        try:
+            _invitation, token = create_invitation(
+                current_user,
+                role=form.role.data,
+                institution=institution,
+                email=form.email.data or None,
+                max_uses=form.max_uses.data,
+                days=form.days.data,
+                note=form.note.data,
+            )
+        except ServiceError as error:
+            refuse(form, error)
+        else:
+            new_link = site_url("accounts.join", token=token)
+            flash(_("Invitation created. Copy the link now: it is shown only once."), "success")
+    query = select(Invitation).order_by(Invitation.created_at.desc()).limit(200)
+    if current_user.role == Role.COORDINATOR:
+        query = query.where(Invitation.institution_id == current_user.institution_id)
+    elif current_user.role == Role.LECTURER:
+        query = query.where(Invitation.created_by_id == current_user.id)
+    listed = [i for i in db.session.scalars(query) if can_manage_invitation(current_user, i)]
+    return render_template(
+        "institutions/invitations.html",
+        form=form,
+        invitations=listed,
+        new_link=new_link,
+        role_label=_role_label,
+    ), form_status(form)
+
+
+@bp.route("/invitations/<int:invitation_id>/revoke", methods=["POST"])
+@role_required(Role.ADMIN, Role.COORDINATOR, Role.LECTURER)
+def revoke_invitation(invitation_id: int) -> ResponseReturnValue:
+    """Withdraw an invitation."""
+    invitation = get_invitation_or_404(invitation_id)
+    revoke_invitation_link(current_user, invitation)
+    flash(_("The invitation is withdrawn; its link no longer works."), "success")
+    return redirect(url_for("institutions.invitations"))

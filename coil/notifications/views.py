@@ -5,12 +5,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
 
-from flask import abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    abort,
+    current_app,
+    flash,
+    has_request_context,
+    redirect,
+    render_template,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from coil.accounts.permissions import is_signed_in
 from coil.core.safety import safe_next_url
 from coil.extensions import db
 from coil.notifications import bp, services
@@ -46,6 +55,14 @@ def local_target(link: str | None) -> str | None:
             return None
     path = urlunsplit(("", "", parts.path or "/", parts.query, parts.fragment))
     return safe_next_url(path)
+
+
+@bp.app_context_processor
+def _unread() -> dict[str, int]:
+    """Give every page the viewer's number of unread notifications (for the header)."""
+    if not has_request_context() or not is_signed_in(current_user):
+        return {"unread_notifications": 0}
+    return {"unread_notifications": services.unread_count(current_user)}
 
 
 @bp.route("/")

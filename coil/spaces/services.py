@@ -39,11 +39,16 @@ MAX_BODY_BYTES = 200 * 1024
 _UPLOADED = "coil_spaces_uploaded"  # session.info key: (storage, key) written this transaction
 
 
-def ensure_space(exchange: Exchange, team: Team | None = None) -> Space:
-    """Return the space of ``team`` (or of the whole exchange), creating it if needed."""
+def find_space(exchange: Exchange, team: Team | None = None) -> Space | None:
+    """Return the space of ``team`` (or of the whole exchange), if it exists yet."""
     query = select(Space).where(Space.exchange_id == exchange.id)
     query = query.where(Space.team_id == team.id) if team else query.where(Space.team_id.is_(None))
-    space = db.session.scalar(query)
+    return db.session.scalar(query)
+
+
+def ensure_space(exchange: Exchange, team: Team | None = None) -> Space:
+    """Return the space of ``team`` (or of the whole exchange), creating it if needed."""
+    space = find_space(exchange, team)
     if space is None:
         space = Space(exchange=exchange, team=team)
         db.session.add(space)
@@ -58,13 +63,13 @@ def ensure_space(exchange: Exchange, team: Team | None = None) -> Space:
 
 
 @course_joined.connect
-def _exchange_space(exchange: Exchange, **_: Any) -> None:
+def _exchange_space(exchange: Exchange, **_extra: Any) -> None:
     """Give an exchange its shared space as soon as it is formed."""
     ensure_space(exchange)
 
 
 @teams_published.connect
-def _team_spaces(exchange: Exchange, *, teams: list[Team], **_: Any) -> None:
+def _team_spaces(exchange: Exchange, *, teams: list[Team], **_extra: Any) -> None:
     """Give every published team its own space (and the exchange its shared one)."""
     ensure_space(exchange)
     for team in teams:

@@ -261,12 +261,3 @@ def language_gaps(group: Cohort, config: Settings) -> list[Infeasible]:
     )
     params = {"language": language, "min_level": level, "count": len(below)}
     return [Infeasible("language_level", tuple(s.id for s in below), params, suggestion)]
-
-
-def space_id(exchange: Exchange, team: Team | None) -> int | None:
-    """Return the id of the team's (or exchange's) space, if it has one yet."""
-    from coil.spaces.models import Space
-
-    query = select(Space.id).where(Space.exchange_id == exchange.id)
-    query = query.where(Space.team_id == team.id) if team else query.where(Space.team_id.is_(None))
-    return db.session.scalar(query)

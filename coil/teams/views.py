@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, get_timezone
 from flask_babel import gettext as _
@@ -472,7 +472,6 @@ def mine(exchange_id: int) -> ResponseReturnValue:
         return redirect(url_for("teams.index", exchange_id=exchange.id))
     team = team_of(current_user, exchange)
     members: list[dict[str, Any]] = []
-    space_url = None
     if team is not None:
         for member in team.members:
             institution = member.user.institution
@@ -484,13 +483,9 @@ def mine(exchange_id: int) -> ResponseReturnValue:
                     "me": member.user_id == current_user.id,
                 }
             )
-        space_id = cohort.space_id(exchange, team)
-        if space_id is not None and "spaces.show" in current_app.view_functions:
-            space_url = url_for("spaces.show", space_id=space_id)
     return render_template(
         "teams/mine.html",
         exchange=exchange,
         team=team,
         members=members,
-        space_url=space_url,
     )

@@ -27,6 +27,12 @@ from coil.exchanges.permissions import (
 from coil.extensions import db
 
 
+@bp.app_template_global()
+def exchange_staff(exchange: Exchange) -> bool:
+    """Tell whether the viewer runs or follows ``exchange`` (for its navigation)."""
+    return is_exchange_staff(current_user, exchange)
+
+
 @bp.route("/")
 @role_required(Role.LECTURER, Role.COORDINATOR, Role.ADMIN, Role.STUDENT)
 def index() -> ResponseReturnValue:

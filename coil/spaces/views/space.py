@@ -18,6 +18,7 @@ from sqlalchemy.orm import defer
 from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, options, refuse
+from coil.exchanges.models import Exchange
 from coil.extensions import db
 from coil.spaces import bp, services
 from coil.spaces.forms import MoveForm, TaskForm, UploadForm, column_labels
@@ -29,6 +30,13 @@ from coil.spaces.permissions import (
     get_task_or_404,
 )
 from coil.spaces.storage import human_size
+from coil.teams.models import Team
+
+
+@bp.app_template_global()
+def space_of(exchange: Exchange, team: Team | None = None) -> Space | None:
+    """Return the space of ``team`` (or of the whole exchange), if it exists yet."""
+    return services.find_space(exchange, team)
 
 
 def viewer_zone() -> str:
