@@ -80,14 +80,13 @@ DOMAINS_WITH_MODELS = (
 )
 
 
-SOCKET_DOMAINS = ("chat", "dialogue")
+SOCKET_DOMAINS = ("accounts", "chat", "dialogue")  # accounts: the connect guard
 
 
 def _load_socket_handlers() -> None:
     """Import the connection guard and every domain's socket event handlers."""
     import importlib
 
-    importlib.import_module("coil.core.sockets")
     for domain in SOCKET_DOMAINS:
         importlib.import_module(f"coil.{domain}.sockets")
 

@@ -1,38 +1,59 @@
-"""The Socket.IO connection itself: who may connect, and the personal room every user joins.
+"""The shape of every Socket.IO event: one transaction, a checked user, an ack, never a raise.
 
-Domain events (chat, presence) live in their own domain's ``sockets.py``; this module only
-decides whether a connection is allowed at all, and who is on the other end.
+Core knows nothing of accounts: the domain that owns people registers how to find the user
+behind an event (:func:`socket_user_loader`, as Flask-Login's ``user_loader``); the connect
+guard lives with it (``coil/accounts/sockets.py``). Live domains (chat, dialogue) declare their
+handlers with :func:`socket_event`, usually through a thin wrapper of their own.
 
-Browsers authenticate with their log-in session cookie; other clients (bots, the benchmark, a
-mobile app) with a personal API token, sent as the Socket.IO ``auth`` payload
-``{"token": "coil_..."}`` or as an ``Authorization: Bearer coil_...`` header.
+A handler receives the user (or, with ``by_id``, the user's id) and the payload as a dict, runs
+inside :func:`socket_transaction`, and returns the fields of a successful ack. Refusals raise
+``ServiceError`` and become ``{"ok": false, "error": {"code", "message"}}``; anything unexpected
+is logged and becomes the ``server_error`` code: a malformed payload never escapes a handler.
 """
 
 from __future__ import annotations
 
+import functools
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask import request
-from flask_login import current_user
-from flask_socketio import join_room
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
-from coil.accounts.models import User
-from coil.accounts.permissions import is_signed_in
-from coil.accounts.tokens import api_token_owner_id, use_api_token
-from coil.core.channels import user_channel
+from coil.core.errors import ServiceError
 from coil.extensions import db, socketio
 
 log = logging.getLogger(__name__)
 
-# Where a token-authenticated connection keeps its token's id (never the secret: environs end up
-# in error reports). The handshake's WSGI environ lives as long as the connection, and
-# Flask-SocketIO builds every later event's request from it; with manage_session=False,
-# flask.session is the cookie session, so it cannot hold this. The Socket.IO server's own
-# per-connection session (save_session) would do in production but is missing in the test client.
-TOKEN_ENVIRON_KEY = "coil.api_token_id"
+Ack = dict[str, Any]
+Handler = Callable[[Any, dict[str, Any]], Ack]  # (user or user id, payload)
+DB_ID_MAX = 2**31 - 1
+
+
+def _nobody() -> None:
+    return None
+
+
+# How to find the user behind the current event; set once, at import, by the accounts domain.
+_loaders: dict[str, Callable[[], Any]] = {"user": _nobody, "user_id": _nobody}
+
+
+def socket_user_loader(user: Callable[[], Any], user_id: Callable[[], int | None]) -> None:
+    """Register how to load the active user (and just their id) behind the current event."""
+    _loaders.update(user=user, user_id=user_id)
+
+
+def current_socket_user() -> Any:
+    """Return the active user behind the current socket event, or None."""
+    return _loaders["user"]()
+
+
+def current_socket_user_id() -> int | None:
+    """Return the id of the active user behind the current socket event, or None."""
+    user_id: int | None = _loaders["user_id"]()
+    return user_id
 
 
 @contextmanager
@@ -51,52 +72,71 @@ def socket_transaction() -> Iterator[None]:
         db.session.remove()
 
 
-def _token_secret(auth: Any) -> str | None:
-    """Return the API token a client presented in its auth payload or Authorization header."""
-    if isinstance(auth, dict) and isinstance(auth.get("token"), str):
-        return str(auth["token"])
-    scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() == "bearer" and value.strip():
-        return value.strip()
-    return None
+def failure(code: str, message: str) -> Ack:
+    """Return the error acknowledgement for ``code`` with a human ``message``."""
+    return {"ok": False, "error": {"code": code, "message": message}}
 
 
-def current_socket_user_id() -> int | None:
-    """Return the id of the active user behind the current socket event, or None.
+def malformed(what: str | None = None) -> ServiceError:
+    """Return the error for a payload that cannot be read."""
+    return ServiceError(what or _("The request could not be read."), code="malformed")
 
-    Checked against the database on every call (a revoked token, a deactivated account or
-    institution shuts out open connections at their next event); for tokens this reads a few
-    columns, not objects, because it runs for every message.
+
+def identifier(payload: dict[str, Any], key: str, *, required: bool = True) -> int | None:
+    """Return ``payload[key]`` as a database id, or raise ``malformed``."""
+    value = payload.get(key)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 < value <= DB_ID_MAX:
+        raise malformed()
+    return value
+
+
+def count(payload: dict[str, Any], key: str, default: int, ceiling: int) -> int:
+    """Return a small positive number from ``payload[key]`` (``default`` when absent)."""
+    value = payload.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise malformed()
+    return min(value, ceiling)
+
+
+def socket_event(
+    name: str, *, by_id: bool = False, before: Callable[[int], None] | None = None
+) -> Callable[[Handler], Callable[..., Ack]]:
+    """Register ``handler`` for the Socket.IO event ``name`` with the shared ack rules.
+
+    ``before`` runs with the user's id once the user is checked and before the payload is read
+    (a rate limit). ``by_id`` handlers get the user's id instead of the loaded user: the check
+    against the database is the same, without building a user object.
     """
-    if is_signed_in(current_user):
-        return int(current_user.id)
-    token_id = request.environ.get(TOKEN_ENVIRON_KEY)
-    return api_token_owner_id(token_id) if isinstance(token_id, int) else None
 
+    def decorate(handler: Handler) -> Callable[..., Ack]:
+        @functools.wraps(handler)
+        def run(payload: Any = None) -> Ack:
+            try:
+                # Settle the language while the user is loaded: an error message may be
+                # translated after the transaction has closed and detached the user.
+                get_locale()
+                with socket_transaction():
+                    user = current_socket_user_id() if by_id else current_socket_user()
+                    if user is None:
+                        return failure("unauthorized", _("Please log in again."))
+                    if by_id:
+                        # Checked: give the connection back before anything can wait.
+                        db.session.commit()
+                    if not isinstance(payload, dict):
+                        raise malformed()
+                    if before is not None:
+                        before(user if isinstance(user, int) else user.id)
+                    result = handler(user, payload)
+                return {"ok": True, **result}
+            except ServiceError as error:
+                return failure(error.code, error.message)
+            except Exception:
+                log.exception("socket event %s failed", name)
+                return failure("server_error", _("Something went wrong on our side. Try again."))
 
-def current_socket_user() -> User | None:
-    """Return the active user behind the current socket event (session or API token), or None."""
-    if is_signed_in(current_user):
-        user: User = current_user._get_current_object()
-        return user
-    user_id = current_socket_user_id()
-    return db.session.get(User, user_id) if user_id is not None else None
+        socketio.on_event(name, run)
+        return run
 
-
-@socketio.on("connect")
-def on_connect(auth: Any = None) -> bool:
-    """Accept signed-in users or valid API tokens; put each connection in its user's room."""
-    with socket_transaction():
-        if is_signed_in(current_user):
-            join_room(user_channel(current_user.id))
-            return True
-        secret = _token_secret(auth)
-        token = use_api_token(secret) if secret else None
-        if token is None:
-            if secret:
-                log.info("socket connection refused: unusable API token")
-            return False
-        request.environ[TOKEN_ENVIRON_KEY] = token.id
-        join_room(user_channel(token.user_id))
-        log.info("user %s connected with API token %s", token.user_id, token.id)
-        return True
+    return decorate

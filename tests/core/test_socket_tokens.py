@@ -7,9 +7,9 @@ from datetime import timedelta
 import pytest
 
 from coil.accounts.models import Role
+from coil.accounts.sockets import TOKEN_ENVIRON_KEY, current_socket_user
 from coil.accounts.tokens import create_api_token, revoke_api_token
 from coil.core.events import notify
-from coil.core.sockets import TOKEN_ENVIRON_KEY, current_socket_user
 from coil.core.time import utcnow
 from tests.conftest import socket_client
 
