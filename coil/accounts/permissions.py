@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from flask import abort
 from flask_login import current_user
 
-from coil.accounts.models import Invitation, Role, User
+from coil.accounts.models import Invitation, Role
 from coil.extensions import db
 
 if TYPE_CHECKING:
@@ -57,15 +57,6 @@ def can_manage_invitation(actor: Any, invitation: Invitation) -> bool:
     if actor.role == Role.ADMIN or invitation.created_by_id == actor.id:
         return True
     return actor.role == Role.COORDINATOR and invitation.institution_id == actor.institution_id
-
-
-def can_view_user(actor: Any, user: User) -> bool:
-    """Tell whether ``actor`` may see ``user``'s account details."""
-    if not is_signed_in(actor):
-        return False
-    if actor.id == user.id or actor.role == Role.ADMIN:
-        return True
-    return actor.role == Role.COORDINATOR and actor.institution_id == user.institution_id
 
 
 def get_invitation_or_404(invitation_id: int) -> Invitation:

@@ -47,11 +47,6 @@ def can_see_matches(actor: Any, course: Course) -> bool:
     return is_course_owner(actor, course) or (is_signed_in(actor) and _coordinates(actor, course))
 
 
-def can_describe_courses(actor: Any) -> bool:
-    """Tell whether ``actor`` may create course profiles (lecturers)."""
-    return is_signed_in(actor) and actor.role == Role.LECTURER
-
-
 def get_course_or_404(course_id: int, *, edit: bool = False) -> Course:
     """Load a course the current user may see (or edit), or stop with 404 / 403."""
     course = db.session.get(Course, course_id) or abort(404)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_date, format_decimal, get_locale, get_timezone
 from flask_babel import gettext as _
@@ -140,13 +140,8 @@ def _meeting_times(course: Course) -> list[describe.MeetingTime]:
 
 
 def _can_propose(course: Course) -> bool:
-    # Drafts cannot propose yet. The check for pairings.new keeps this page working in a build
-    # without the pairings pages (they were written alongside).
-    return (
-        is_course_owner(current_user, course)
-        and course.status in ("open", "paired")
-        and "pairings.new" in current_app.view_functions
-    )
+    # Drafts cannot propose yet.
+    return is_course_owner(current_user, course) and course.status in ("open", "paired")
 
 
 @bp.route("/<int:course_id>")

@@ -23,7 +23,6 @@ from coil.courses.services import set_status
 from coil.exchanges.models import MAX_COURSES, Exchange, ExchangeCourse
 from coil.exchanges.signals import course_joined
 from coil.extensions import db
-from coil.institutions.models import PartnerRelation
 from coil.notifications.services import notify_user
 from coil.pairings.models import AGREEMENT_KEYS, AgreementItem, Proposal, ProposalMessage
 from coil.pairings.permissions import (
@@ -319,16 +318,6 @@ def withdraw(actor: User, proposal: Proposal) -> None:
     proposal.responded_at = utcnow()
     db.session.flush()
     _tell_other_side(actor, proposal, "proposal_withdrawn")
-
-
-def partner_relation(institution_id: int, partner_id: int) -> PartnerRelation | None:
-    """Return what ``institution_id`` decided about ``partner_id``, if anything."""
-    return db.session.scalar(
-        select(PartnerRelation).where(
-            PartnerRelation.institution_id == institution_id,
-            PartnerRelation.partner_id == partner_id,
-        )
-    )
 
 
 def accepted_proposals(exchange: Exchange) -> list[Proposal]:
