@@ -3,6 +3,7 @@
 import { config, T, els, state, request } from "./state.js";
 import { fmt, h, plain, status } from "./dom.js";
 import { authorName, isMine, setMine, renderMessage } from "./render.js";
+import { refusal } from "./outbox.js";
 
 let hooks = { upsert: null, jumpTo: null };
 
@@ -75,6 +76,8 @@ function startEdit(li, m) {
     if (event) { event.preventDefault(); }
     const text = area.value;
     if (!text.trim() || text === m.body) { stopEditing(document.getElementById("message-" + m.id), state.messages.get(m.id)); return; }
+    const refused = refusal(text);
+    if (refused) { status(refused.message); area.focus(); return; }
     request("edit", { message: m.id, body: text }, (error, ack) => {
       if (error) { status(error); return; }
       state.editingId = null;

@@ -7,7 +7,7 @@
 import { config, T, me, roomId, els, state, request } from "./state.js";
 import { fmt, h, plain, status } from "./dom.js";
 import { authorName, isGone, parseTime, shortTime, timeElement, renderMessage, swap, refreshReplies, rerenderAll } from "./render.js";
-import { createOutbox } from "./outbox.js";
+import { createOutbox, refusal } from "./outbox.js";
 import { renderPresence, onPresenceEvent, onTypingEvent, typingStopped, clearTyping, noteTyping, stopTyping } from "./presence.js";
 import { wireMessageActions, cancelReply } from "./actions.js";
 
@@ -330,9 +330,16 @@ function wireComposer() {
     if (!state.canPost || state.archived) { return; }
     const text = els.body.value;
     if (!text.trim()) { els.body.focus(); return; }
-    if (text.length > config.maxChars) { return; }
+    // Refused here, before the outbox: the text stays in the box to be shortened.
+    const refused = refusal(text);
+    if (refused) {
+      els.body.setAttribute("aria-invalid", "true");
+      status(refused.message);
+      els.body.focus();
+      return;
+    }
     stopTyping();
-    outbox.queue(text, state.replyTo);
+    if (!outbox.queue(text, state.replyTo)) { return; }
     updateChrome();
     scrollToBottom();
     els.body.value = "";
@@ -347,7 +354,10 @@ function wireComposer() {
       cancelReply();
     }
   });
-  els.body.addEventListener("input", noteTyping);
+  els.body.addEventListener("input", () => {
+    els.body.removeAttribute("aria-invalid");
+    noteTyping();
+  });
   els.body.addEventListener("blur", stopTyping);
   els.replyCancel.addEventListener("click", () => { cancelReply(); els.body.focus(); });
 }

@@ -2,13 +2,29 @@
 // localStorage (per person and room), so they survive reconnects and reloads; sent one at a
 // time, oldest first, so that they are stored in the order written; resent with the same
 // client id until acknowledged (the server keeps one copy per client id, docs/realtime.md).
-// A message the server refuses for good stays as "not sent", never resent by itself.
-import { me, roomId, els, state, ACK_TIMEOUT, failure } from "./state.js";
+// A message the server can never accept (too long, malformed) stays as "not sent", never resent.
+import { config, T, me, roomId, els, state, ACK_TIMEOUT, failure } from "./state.js";
 import { status } from "./dom.js";
 import { renderPending } from "./render.js";
 
 // Worth sending again as it is, after a pause.
 const RETRYABLE = new Set(["busy", "rate_limited", "server_error"]);
+// The same text can never succeed: offer only Discard (which hands the text back to edit).
+const PERMANENT = new Set(["too_long", "malformed", "empty"]);
+
+/** The length the server checks: characters (code points) of the trimmed text. */
+export function length(body) {
+  return Array.from(String(body).trim()).length;
+}
+
+/**
+ * Why ``body`` cannot be sent (the page's own refusal, in the viewer's language), or null.
+ * Refusing here matters: the server would answer too_long, and a body over about 1 MB makes
+ * Engine.IO close the connection instead, so that an outbox resending it would loop forever.
+ */
+export function refusal(body) {
+  return length(body) > config.maxChars ? { code: "too_long", message: T.tooLong } : null;
+}
 
 function newClientId() {
   return window.crypto && crypto.randomUUID ? crypto.randomUUID() : "c" + Date.now() + "-" + Math.random().toString(36).slice(2);
@@ -33,8 +49,11 @@ export function createOutbox({ onSent, onRefused, onDiscard }) {
     } catch (e) { return []; }
   }
 
+  // An entry stored by an older page (or before the limit was lowered) may be too long: it is
+  // shown as not sent rather than sent into a refusal (or a closed connection) again and again.
   const entries = readStored().map((e) => ({
-    client_id: e.client_id, body: e.body, reply_to: e.reply_to || null, created: e.created || Date.now(), failed: e.failed || null
+    client_id: e.client_id, body: e.body, reply_to: e.reply_to || null, created: e.created || Date.now(),
+    failed: e.failed || refusal(e.body)
   }));
 
   // Other tabs of the same room keep their own outbox in the same key: merge, never clobber.
@@ -49,7 +68,7 @@ export function createOutbox({ onSent, onRefused, onDiscard }) {
   }
 
   function renderOne(entry) {
-    const li = renderPending(entry);
+    const li = renderPending(entry, !(entry.failed && PERMANENT.has(entry.failed.code)));
     const old = document.getElementById("pending-" + entry.client_id);
     if (old) { old.replaceWith(li); } else { els.outbox.appendChild(li); }
   }
@@ -116,13 +135,15 @@ export function createOutbox({ onSent, onRefused, onDiscard }) {
     });
   }
 
-  /** Put ``body`` in the outbox and send it. */
+  /** Put ``body`` in the outbox and send it; false (nothing queued) if it cannot be sent. */
   function queue(body, replyTo) {
+    if (refusal(body)) { return false; }
     const entry = { client_id: newClientId(), body: body, reply_to: replyTo, created: Date.now(), failed: null };
     entries.push(entry);
     save();
     renderOne(entry);
     pump();
+    return true;
   }
 
   /** The connection dropped: answers to sends of the old connection no longer steer the outbox. */

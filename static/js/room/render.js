@@ -183,8 +183,8 @@ export function renderMessage(m) {
   return li;
 }
 
-/** An outbox entry as a pending (or failed) message. */
-export function renderPending(entry) {
+/** An outbox entry as a pending (or failed) message; ``retryable`` false offers only Discard. */
+export function renderPending(entry, retryable) {
   const li = h("li", { className: "message mine pending" + (entry.failed ? " failed" : ""), id: "pending-" + entry.client_id, "data-client": entry.client_id });
   const meta = h("p", { className: "message-meta" }, [h("span", { className: "message-author", text: me.name }), " "]);
   if (entry.failed) {
@@ -196,7 +196,7 @@ export function renderPending(entry) {
   li.appendChild(h("p", { className: "message-body pending-body", text: entry.body }));
   if (entry.failed) {
     li.appendChild(h("div", { className: "message-actions always" }, [
-      h("button", { type: "button", className: "link-button", "data-action": "retry", text: T.retry }),
+      retryable ? h("button", { type: "button", className: "link-button", "data-action": "retry", text: T.retry }) : null,
       h("button", { type: "button", className: "link-button", "data-action": "discard", text: T.discard })
     ]));
   }
