@@ -191,3 +191,72 @@ def test_a_message_the_server_refuses_for_good_is_not_sent_again(people):
     failed.get_by_role("button", name="Discard").click()  # hands the text back to shorten
     expect(a.locator("#outbox li")).to_have_count(0)
     expect(a.locator("#composer-body")).to_have_value("z" * 4001)
+
+
+def test_a_messages_actions_are_one_tab_stop_with_arrow_keys_inside(people):
+    (anna,) = people("anna")
+    a = anna.open_room()
+    anna.send("Keyboard only, please")
+    sent = a.locator("#messages li.message", has_text="Keyboard only, please")
+    expect(sent).to_have_count(1)
+    mine = a.locator("#" + sent.get_attribute("id"))  # found again after being re-rendered
+    toolbar = mine.get_by_role("toolbar", name=re.compile(r"^Actions — Anna, "))
+    expect(toolbar).to_have_count(1)
+    button = {
+        name: toolbar.get_by_role("button", name=name, exact=True)
+        for name in ("Reply", "React", "Edit", "Delete")
+    }
+    expect(toolbar.get_by_role("button")).to_have_count(4)
+    # One tab stop per toolbar, on every message of the list.
+    toolbars = a.locator('#messages [role="toolbar"]')
+    expect(a.locator('#messages [role="toolbar"] button[tabindex="0"]')).to_have_count(
+        toolbars.count()
+    )
+
+    mine.focus()
+    a.keyboard.press("Tab")
+    expect(button["Reply"]).to_be_focused()
+    for key, name in [
+        ("ArrowRight", "React"),
+        ("ArrowRight", "Edit"),
+        ("ArrowRight", "Delete"),
+        ("ArrowRight", "Reply"),  # wraps around
+        ("ArrowLeft", "Delete"),
+        ("Home", "Reply"),
+        ("End", "Delete"),
+    ]:
+        a.keyboard.press(key)
+        expect(button[name]).to_be_focused()
+        expect(toolbar.locator('button[tabindex="0"]')).to_have_count(1)
+        expect(button[name]).to_have_attribute("tabindex", "0")
+
+    # Tab leaves the toolbar in one step; Shift+Tab comes back to where one was.
+    a.keyboard.press("Tab")
+    assert toolbar.evaluate("t => !t.contains(document.activeElement)")
+    a.keyboard.press("Shift+Tab")
+    expect(button["Delete"]).to_be_focused()
+
+    # The buttons still work from the keyboard: edit, then Escape back to the Edit button.
+    a.keyboard.press("ArrowLeft")
+    a.keyboard.press("Enter")
+    expect(mine.get_by_role("textbox", name="Edit your message")).to_be_focused()
+    a.keyboard.press("Escape")
+    expect(button["Edit"]).to_be_focused()
+    expect(button["Edit"]).to_have_attribute("tabindex", "0")
+
+
+def test_the_new_messages_marker_keeps_the_list_a_list_of_messages(people):
+    (dewi,) = people("dewi")
+    d = dewi.open_room()
+    for text in ("Unread one", "Unread two"):
+        dewi.send(text)
+    expect(d.locator("#messages li.message", has_text="Unread two")).to_have_count(1)
+
+    (anna,) = people("anna")
+    a = anna.open_room()
+    marker = a.locator("#messages .new-divider")
+    expect(marker).to_have_count(1)
+    expect(marker).to_have_text("New messages")
+    expect(a.locator("#messages > li.message .new-divider")).to_have_count(1)
+    expect(a.locator("#messages > :not(li.message)")).to_have_count(0)
+    expect(a.locator('#messages [role="separator"]')).to_have_count(0)

@@ -1,8 +1,10 @@
 // What one can do with a message: reply, react (the emoji picker), edit, delete, and a
-// lecturer's remove; and following a reply quote to its original.
+// lecturer's remove; following a reply quote to its original; and the keyboard inside each
+// message's actions toolbar (WAI-ARIA Authoring Practices "Toolbar": the toolbar is one tab
+// stop, Left/Right move between its buttons, wrapping, Home/End jump to the first/last).
 import { config, T, els, state, request } from "./state.js";
 import { fmt, h, plain, status } from "./dom.js";
-import { authorName, isMine, setMine, renderMessage } from "./render.js";
+import { authorName, isMine, setMine, renderMessage, roveTo } from "./render.js";
 import { refusal } from "./outbox.js";
 
 let hooks = { upsert: null, jumpTo: null };
@@ -135,7 +137,32 @@ function onClick(event) {
   else if (action === "remove") { moderate("remove", m, T.confirmRemove); }
 }
 
+// Arrow keys, Home and End inside a message's toolbar; true when the key was used.
+function moveInToolbar(event) {
+  if (event.altKey || event.ctrlKey || event.metaKey || event.shiftKey) { return false; }
+  const toolbar = event.target.closest('[role="toolbar"]');
+  if (!toolbar) { return false; }
+  const items = Array.from(toolbar.querySelectorAll("button:not([disabled])"));
+  const index = items.indexOf(event.target);
+  if (index === -1) { return false; }
+  const rtl = getComputedStyle(toolbar).direction === "rtl";
+  let key = event.key;
+  if (rtl && key === "ArrowRight") { key = "ArrowLeft"; }
+  else if (rtl && key === "ArrowLeft") { key = "ArrowRight"; }
+  let next;
+  if (key === "ArrowRight") { next = items[(index + 1) % items.length]; }
+  else if (key === "ArrowLeft") { next = items[(index - 1 + items.length) % items.length]; }
+  else if (key === "Home") { next = items[0]; }
+  else if (key === "End") { next = items[items.length - 1]; }
+  else { return false; }
+  event.preventDefault(); // and the scrolling region does not scroll
+  roveTo(toolbar, next);
+  next.focus();
+  return true;
+}
+
 function onKeydown(event) {
+  if (moveInToolbar(event)) { return; }
   if (event.key !== "Escape") { return; }
   const picker = event.target.closest(".reaction-picker");
   if (picker) {
@@ -143,6 +170,12 @@ function onKeydown(event) {
     const toggle = picker.closest("li").querySelector('[data-action="picker"]');
     if (toggle) { toggle.focus(); }
   }
+}
+
+// However a toolbar button got focus (a click, a script after an edit), Tab comes back to it.
+function onFocusin(event) {
+  const toolbar = event.target.closest && event.target.closest('[role="toolbar"]');
+  if (toolbar && event.target.tagName === "BUTTON") { roveTo(toolbar, event.target); }
 }
 
 /**
@@ -153,4 +186,5 @@ export function wireMessageActions(given) {
   hooks = given;
   els.list.addEventListener("click", onClick);
   els.list.addEventListener("keydown", onKeydown);
+  els.list.addEventListener("focusin", onFocusin);
 }

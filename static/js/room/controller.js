@@ -161,36 +161,30 @@ function applyRoom(room) {
 }
 
 // ---------------------------------------------------------------- joining
-function placeUnreadDivider(list, unread) {
-  const old = els.list.querySelector(".new-divider");
-  if (old) { old.remove(); }
-  if (!unread) { return null; }
+// The oldest of the newest ``unread`` messages by others: where "New messages" starts.
+function firstUnread(list, unread) {
   let first = null;
   let seen = 0;
   for (let i = list.length - 1; i >= 0 && seen < unread; i--) {
     if (!(list[i].author && list[i].author.id === me.id) && !isGone(list[i])) { seen += 1; first = list[i]; }
   }
-  if (!first) { return null; }
-  const target = document.getElementById("message-" + first.id);
-  if (!target) { return null; }
-  const divider = h("li", { className: "new-divider", role: "separator" }, [h("span", { text: T.newMessages })]);
-  target.before(divider);
-  return divider;
+  return first ? first.id : null;
 }
 
 function firstJoin(ack) {
   els.list.textContent = ""; // the server-rendered page is replaced by the live one
   state.messages.clear();
   state.oldestId = null;
+  state.firstUnreadId = firstUnread(ack.messages, ack.unread || 0);
   ack.messages.forEach((m) => { upsert(m); });
   state.more = !!ack.more;
   const early = pendingEvents;
   pendingEvents = [];
   early.forEach(onMessageEvent);
   updateChrome();
-  const divider = placeUnreadDivider(ack.messages, ack.unread || 0);
-  if (divider && els.scroll.scrollHeight - divider.offsetTop > els.scroll.clientHeight) {
-    els.scroll.scrollTop = divider.offsetTop - 16; // more unread than fit: start at the first
+  const marked = state.firstUnreadId === null ? null : document.getElementById("message-" + state.firstUnreadId);
+  if (marked && els.scroll.scrollHeight - marked.offsetTop > els.scroll.clientHeight) {
+    els.scroll.scrollTop = marked.offsetTop - 16; // more unread than fit: start at the first
   } else {
     scrollToBottom();
   }

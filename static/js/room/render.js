@@ -1,7 +1,7 @@
 // Building a message's DOM: the same shape as templates/chat/_message.html plus what the live
-// page adds (reactions as toggle buttons, the actions, the reaction picker), times in the
-// viewer's zone, pending outbox entries, and swapping a message's element without losing
-// keyboard focus or an open edit box.
+// page adds (reactions as toggle buttons, one actions toolbar, the reaction picker, the "New
+// messages" marker), times in the viewer's zone, pending outbox entries, and swapping a
+// message's element without losing keyboard focus or an open edit box.
 import { config, T, me, els, state } from "./state.js";
 import { fmt, h, plain } from "./dom.js";
 
@@ -114,24 +114,35 @@ function reactionButtons(m) {
   return group.children.length ? group : null;
 }
 
-function actionButton(action, label, context, extra) {
-  const attrs = Object.assign({ type: "button", className: "link-button", "data-action": action }, extra || {});
-  return h("button", attrs, [label, h("span", { className: "visually-hidden", text: " — " + context })]);
+function actionButton(action, label, extra) {
+  return h("button", Object.assign({ type: "button", className: "link-button", "data-action": action, tabindex: "-1", text: label }, extra || {}));
 }
 
-function messageActions(m, own, gone, when) {
-  const context = fmt(T.actionsFor, { name: authorName(m), time: when });
-  const actions = h("div", { className: "message-actions", role: "group", "aria-label": T.messageActions });
+/**
+ * Make ``button`` the one tab stop of its toolbar (WAI-ARIA roving tabindex): Tab enters and
+ * leaves a message's actions in one step; the arrow keys move inside (actions.js).
+ */
+export function roveTo(toolbar, button) {
+  toolbar.querySelectorAll("button").forEach((b) => { b.tabIndex = b === button ? 0 : -1; });
+}
+
+// One toolbar per message rather than a tab stop per button: a keyboard user passes a message
+// with one Tab, and its name says whose message the actions are for.
+function actionsToolbar(m, own, gone, when) {
+  const buttons = [];
   if (state.canPost && !gone) {
-    actions.appendChild(actionButton("reply", T.reply, context));
-    actions.appendChild(actionButton("picker", T.react, context, { "aria-expanded": "false", "aria-controls": "picker-" + m.id }));
+    buttons.push(actionButton("reply", T.reply));
+    buttons.push(actionButton("picker", T.react, { "aria-expanded": "false", "aria-controls": "picker-" + m.id }));
     if (own) {
-      actions.appendChild(actionButton("edit", T.edit, context));
-      actions.appendChild(actionButton("delete", T.delete, context));
+      buttons.push(actionButton("edit", T.edit));
+      buttons.push(actionButton("delete", T.delete));
     }
   }
-  if (state.canModerate && !m.removed) { actions.appendChild(actionButton("remove", T.remove, context)); }
-  return actions.children.length ? actions : null;
+  if (state.canModerate && !m.removed) { buttons.push(actionButton("remove", T.remove)); }
+  if (!buttons.length) { return null; }
+  buttons[0].tabIndex = 0;
+  const context = fmt(T.actionsFor, { name: authorName(m), time: when });
+  return h("div", { className: "message-actions", role: "toolbar", "aria-label": T.messageActions + " — " + context }, buttons);
 }
 
 function reactionPicker(m) {
@@ -157,6 +168,11 @@ export function renderMessage(m) {
     "data-id": String(m.id),
     tabindex: "-1"
   });
+  // The unread marker lives inside the first unread message, so that every item of the list
+  // is a message (a list may hold only <li>, and a separator item would be a non-message).
+  if (state.firstUnreadId === m.id) {
+    li.appendChild(h("p", { className: "new-divider" }, [h("span", { text: T.newMessages })]));
+  }
   const meta = h("p", { className: "message-meta" }, [
     h("span", { className: "message-author", text: authorName(m) }),
     " ",
@@ -177,8 +193,8 @@ export function renderMessage(m) {
     const reactions = reactionButtons(m);
     if (reactions) { li.appendChild(reactions); }
   }
-  const actions = messageActions(m, own, gone, when);
-  if (actions) { li.appendChild(actions); }
+  const toolbar = actionsToolbar(m, own, gone, when);
+  if (toolbar) { li.appendChild(toolbar); }
   if (state.canPost && !gone) { li.appendChild(reactionPicker(m)); }
   return li;
 }
@@ -203,7 +219,8 @@ export function renderPending(entry, retryable) {
   return li;
 }
 
-// Replace a message's element, keeping keyboard focus and an open edit box where they were.
+// Replace a message's element, keeping keyboard focus, the toolbar's tab stop and an open edit
+// box where they were.
 export function swap(oldLi, newLi, m) {
   const active = document.activeElement;
   let focusKey = null;
@@ -221,6 +238,12 @@ export function swap(oldLi, newLi, m) {
     newPicker.hidden = false;
     const toggle = newLi.querySelector('[data-action="picker"]');
     if (toggle) { toggle.setAttribute("aria-expanded", "true"); }
+  }
+  const stop = oldLi.querySelector('[role="toolbar"] [tabindex="0"]');
+  const toolbar = newLi.querySelector('[role="toolbar"]');
+  if (stop && toolbar) {
+    const same = toolbar.querySelector('[data-action="' + stop.getAttribute("data-action") + '"]');
+    if (same) { roveTo(toolbar, same); }
   }
   oldLi.replaceWith(newLi);
   if (focusKey === "self") { newLi.focus(); }

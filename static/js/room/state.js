@@ -60,7 +60,8 @@ export const state = {
   canModerate: !!(config && config.canModerate),
   archived: !!(config && config.archived),
   replyTo: null,
-  editingId: null
+  editingId: null,
+  firstUnreadId: null // the message that carries the "New messages" marker
 };
 
 /** The text to show for a failed request: the server's message, else "no answer". */
