@@ -65,7 +65,7 @@ def test_the_room_page_opens_for_members_lecturers_and_coordinators(
     assert 'role="log"' in html and 'aria-live="polite"' in html
     assert "/vendor/socket.io-client/socket.io.min.js" in html
     assert html.count("socket.io.min.js") == 1  # one library, one shared connection
-    assert "js/room.js" in html
+    assert '<script type="module" src="/static/js/room/main.js">' in html
     config = room_config(response)
     assert config["room"] == world.room_a.id
     assert config["me"] == {"id": getattr(world, person).id, "name": getattr(world, person).name}
@@ -147,7 +147,9 @@ def test_every_string_of_the_room_script_comes_translated_from_the_page(world, a
     for key in ("connected", "reconnecting", "reconnected", "sending", "typingOne", "edited"):
         assert strings[key]
     assert strings["typingOne"] == "{name} is typing…"
-    script = (ROOT / "static" / "js" / "room.js").read_text(encoding="utf-8")
+    script = "".join(
+        path.read_text(encoding="utf-8") for path in (ROOT / "static" / "js" / "room").glob("*.js")
+    )
     used = set(re.findall(r"\bT\.(\w+)", script))
     assert used <= set(strings), f"missing strings: {used - set(strings)}"
 
