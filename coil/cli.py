@@ -67,7 +67,7 @@ def demo_command(host: str, port: int, async_mode: str | None) -> None:
     """Create or upgrade the local database, load the demo, print log-ins and serve."""
     from flask_migrate import upgrade
 
-    from coil.demo import DEMO_PASSWORD, seed_demo
+    from coil.demo.seed import DEMO_PASSWORD, seed_demo
     from coil.server import serve
 
     site = f"http://{host}:{port}"
@@ -92,7 +92,7 @@ def demo_command(host: str, port: int, async_mode: str | None) -> None:
 @with_appcontext
 def seed_demo_command() -> None:
     """Load the demo data into the current database (safe to run again)."""
-    from coil.demo import DEMO_PASSWORD, seed_demo
+    from coil.demo.seed import DEMO_PASSWORD, seed_demo
 
     for role, email, where in seed_demo():
         click.echo(f"{role:<12} {email:<40} {where}")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from coil.accounts.models import Role, User
-from coil.demo import DEMO_PASSWORD, seed_demo
+from coil.demo.seed import DEMO_PASSWORD, seed_demo
 from coil.institutions.models import Institution
 
 

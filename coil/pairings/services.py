@@ -7,7 +7,6 @@ or fourth course) in the same transaction as the answer.
 from __future__ import annotations
 
 import logging
-from datetime import date
 
 from flask_babel import gettext as _
 from sqlalchemy import select
@@ -282,7 +281,7 @@ def _new_exchange(proposal: Proposal) -> Exchange:
             elif reason.code == "language":
                 language, level = reason.params["language"], reason.params["level"]
     if last < first:  # no overlap left (the courses changed since): keep a valid record
-        first = last = max(a.first_day, b.first_day, date.today())
+        first = last = max(a.first_day, b.first_day, utcnow().date())
     exchange = Exchange(
         title=f"{a.title} × {b.title}"[:200],
         start_date=first,

@@ -158,7 +158,7 @@ def test_events_from_another_process_arrive_through_redis(server: Server):
 
 def _demo_emails() -> list[str]:
     """Return the demo accounts in creation order as 'role email' lines."""
-    from coil.demo import ADMIN, INSTITUTIONS
+    from coil.demo.seed import ADMIN, INSTITUTIONS
 
     people = [ADMIN, *[p for i in INSTITUTIONS for p in i.people]]
     return [f"{p.role.value} {p.email}" for p in people]

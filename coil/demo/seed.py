@@ -11,7 +11,7 @@ from coil.accounts.models import Role, User, UserLanguage
 from coil.accounts.services import create_user, find_user_by_email
 from coil.courses.models import Course
 from coil.courses.services import create_course
-from coil.demo_courses import COURSES, DemoCourse
+from coil.demo.courses import COURSES, DemoCourse
 from coil.extensions import db
 from coil.institutions.models import Institution
 
@@ -259,7 +259,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         _ensure_course(course)
     db.session.flush()
     _ensure_exchange()
-    from coil.demo_rooms import ensure_live_exchange
+    from coil.demo.rooms import ensure_live_exchange
 
     ensure_live_exchange()
     db.session.commit()
