@@ -7,18 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeAlias, TypeGuard, TypeVar
 
 from flask import abort
-from flask_login import current_user
+from flask_login import AnonymousUserMixin, current_user
 
-from coil.accounts.models import Invitation, Role
+from coil.accounts.models import Invitation, Role, User
 from coil.extensions import db
 
 if TYPE_CHECKING:
     from coil.institutions.models import Institution
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: Whoever is asking: a signed-in user, or Flask-Login's anonymous visitor (``current_user``
+#: is either). Predicates take an ``Actor`` and answer no for anonymous or inactive ones;
+#: services, which act, take a ``User``.
+Actor: TypeAlias = User | AnonymousUserMixin
 
 # Who may invite whom: admins bring in coordinators, coordinators lecturers, lecturers students.
 INVITES: dict[str, tuple[Role, ...]] = {
@@ -29,17 +34,21 @@ INVITES: dict[str, tuple[Role, ...]] = {
 }
 
 
-def is_signed_in(actor: Any) -> bool:
+def is_signed_in(actor: Actor | None) -> TypeGuard[User]:
     """Tell whether ``actor`` is a logged-in, active user."""
-    return bool(getattr(actor, "is_authenticated", False)) and bool(actor.is_active)
+    return (
+        actor is not None
+        and bool(getattr(actor, "is_authenticated", False))
+        and bool(actor.is_active)
+    )
 
 
-def invitable_roles(actor: Any) -> tuple[Role, ...]:
+def invitable_roles(actor: Actor) -> tuple[Role, ...]:
     """Return the roles ``actor`` may invite."""
     return INVITES.get(actor.role, ()) if is_signed_in(actor) else ()
 
 
-def can_invite(actor: Any, role: str, institution: Institution | None) -> bool:
+def can_invite(actor: Actor, role: str, institution: Institution | None) -> bool:
     """Tell whether ``actor`` may invite someone as ``role`` at ``institution``."""
     if role not in invitable_roles(actor):
         return False
@@ -50,7 +59,7 @@ def can_invite(actor: Any, role: str, institution: Institution | None) -> bool:
     return actor.role == Role.ADMIN or actor.institution_id == institution.id
 
 
-def can_manage_invitation(actor: Any, invitation: Invitation) -> bool:
+def can_manage_invitation(actor: Actor, invitation: Invitation) -> bool:
     """Tell whether ``actor`` may see and revoke ``invitation``."""
     if not is_signed_in(actor):
         return False

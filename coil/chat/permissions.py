@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from coil.accounts.models import Role
-from coil.accounts.permissions import is_signed_in
+from coil.accounts.permissions import Actor, is_signed_in
 from coil.chat.models import Room
 from coil.core.errors import ServiceError
 from coil.courses.models import Course
@@ -23,7 +23,7 @@ from coil.teams.models import TeamMember
 from coil.teams.permissions import team_of
 
 
-def is_room_member(actor: Any, room: Room) -> bool:
+def is_room_member(actor: Actor, room: Room) -> bool:
     """Tell whether ``actor`` takes part in ``room`` as a student."""
     if room.team_id is not None:
         team = team_of(actor, room.exchange)
@@ -31,7 +31,7 @@ def is_room_member(actor: Any, room: Room) -> bool:
     return is_exchange_student(actor, room.exchange)
 
 
-def can_read_room(actor: Any, room: Room) -> bool:
+def can_read_room(actor: Actor, room: Room) -> bool:
     """Tell whether ``actor`` may read ``room`` (coordinators read along)."""
     exchange = room.exchange
     return (
@@ -41,25 +41,25 @@ def can_read_room(actor: Any, room: Room) -> bool:
     )
 
 
-def can_post(actor: Any, room: Room) -> bool:
+def can_post(actor: Actor, room: Room) -> bool:
     """Tell whether ``actor`` may write in ``room``: members and lecturers, while it is open."""
     if room.archived_at is not None:
         return False
     return is_exchange_lecturer(actor, room.exchange) or is_room_member(actor, room)
 
 
-def can_moderate(actor: Any, room: Room) -> bool:
+def can_moderate(actor: Actor, room: Room) -> bool:
     """Tell whether ``actor`` may remove messages and archive ``room`` (its lecturers)."""
     return is_exchange_lecturer(actor, room.exchange)
 
 
-def require_read(actor: Any, room: Room) -> None:
+def require_read(actor: Actor, room: Room) -> None:
     """Raise ``not_member`` unless ``actor`` may read ``room``."""
     if not can_read_room(actor, room):
         raise ServiceError(_("You are not a member of this room."), code="not_member")
 
 
-def require_post(actor: Any, room: Room) -> None:
+def require_post(actor: Actor, room: Room) -> None:
     """Raise the precise refusal (archived, forbidden, not_member) unless ``actor`` may post."""
     if can_post(actor, room):
         return

@@ -72,7 +72,7 @@ def rooms_for(user: User) -> list[tuple[Room, int]]:
     return [(room, counts.get(room.id, 0)) for room in rooms]
 
 
-def create_topic(actor: Any, exchange: Exchange, name: Any) -> Room:
+def create_topic(actor: User, exchange: Exchange, name: Any) -> Room:
     """Open a topic room for the whole exchange, as one of its lecturers."""
     if not is_exchange_lecturer(actor, exchange):
         raise ServiceError(
@@ -94,7 +94,7 @@ def create_topic(actor: Any, exchange: Exchange, name: Any) -> Room:
     return room
 
 
-def search(actor: Any, room: Room, query: Any) -> list[Message]:
+def search(actor: User, room: Room, query: Any) -> list[Message]:
     """Return the newest visible messages of ``room`` containing ``query`` (case-insensitive)."""
     require_read(actor, room)
     if not isinstance(query, str) or not query.strip() or len(query) > MAX_QUERY:

@@ -167,7 +167,7 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
 
 
 def post_message(
-    actor: Any, room: Room, client_id: Any, body: Any, reply_to_id: Any = None
+    actor: User, room: Room, client_id: Any, body: Any, reply_to_id: Any = None
 ) -> tuple[Message, bool]:
     """Store a message once per (author, client id); a resend returns the stored one.
 

@@ -14,7 +14,8 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from coil.accounts.permissions import is_signed_in
+from coil.accounts.models import User
+from coil.accounts.permissions import Actor, is_signed_in
 from coil.chat.models import Message, Reaction, Room, RoomRead
 from coil.chat.permissions import can_moderate, require_post, require_read
 from coil.chat.render import render_message
@@ -36,7 +37,7 @@ MAX_EMOJI = 16
 MAX_PAGE = 500
 
 
-def notify_unread(user: Any, room: Room, unread: int) -> None:
+def notify_unread(user: User, room: Room, unread: int) -> None:
     """Tell all of ``user``'s connections (other tabs, other devices) a room's unread count."""
     notify("unread", "changed", {"room_id": room.id, "unread": unread}, [user_channel(user.id)])
 
@@ -107,7 +108,9 @@ def _page_limit(limit: Any, default: int) -> int:
     return min(limit, MAX_PAGE)
 
 
-def history(actor: Any, room: Room, before_id: int | None = None, limit: int = 50) -> list[Message]:
+def history(
+    actor: User, room: Room, before_id: int | None = None, limit: int = 50
+) -> list[Message]:
     """Return the newest ``limit`` messages before ``before_id``, oldest first."""
     require_read(actor, room)
     query = select(Message).where(Message.room_id == room.id)
@@ -117,7 +120,7 @@ def history(actor: Any, room: Room, before_id: int | None = None, limit: int = 5
     return list(reversed(page.all()))
 
 
-def since(actor: Any, room: Room, after_id: int, limit: int = 500) -> list[Message]:
+def since(actor: User, room: Room, after_id: int, limit: int = 500) -> list[Message]:
     """Return the messages after ``after_id`` in order, for catching up after a reconnect."""
     require_read(actor, room)
     query = (
@@ -129,7 +132,7 @@ def since(actor: Any, room: Room, after_id: int, limit: int = 500) -> list[Messa
     return list(db.session.scalars(query))
 
 
-def _own_message(actor: Any, message: Message) -> None:
+def _own_message(actor: User, message: Message) -> None:
     require_post(actor, message.room)
     if not _is_visible(message):
         raise ServiceError(_("This message is no longer there."), code="not_found")
@@ -137,7 +140,7 @@ def _own_message(actor: Any, message: Message) -> None:
         raise ServiceError(_("You can only change your own messages."), code="forbidden")
 
 
-def edit_message(actor: Any, message: Message, body: Any) -> Message:
+def edit_message(actor: User, message: Message, body: Any) -> Message:
     """Replace the text of the actor's own message."""
     _own_message(actor, message)
     text = _clean_body(body)
@@ -150,7 +153,7 @@ def edit_message(actor: Any, message: Message, body: Any) -> Message:
     return message
 
 
-def delete_message(actor: Any, message: Message) -> Message:
+def delete_message(actor: User, message: Message) -> Message:
     """Delete the actor's own message; others see that it was deleted."""
     _own_message(actor, message)
     message.deleted_at = utcnow()
@@ -160,7 +163,7 @@ def delete_message(actor: Any, message: Message) -> Message:
     return message
 
 
-def remove_message(actor: Any, message: Message) -> Message:
+def remove_message(actor: User, message: Message) -> Message:
     """Hide a message from students as a lecturer; it is kept for the record."""
     if not can_moderate(actor, message.room):
         raise ServiceError(
@@ -174,7 +177,7 @@ def remove_message(actor: Any, message: Message) -> Message:
     return message
 
 
-def mark_read(actor: Any, room: Room, message_id: Any) -> RoomRead:
+def mark_read(actor: User, room: Room, message_id: Any) -> RoomRead:
     """Record that ``actor`` has read ``room`` up to ``message_id`` (never moving back)."""
     require_read(actor, room)
     if not isinstance(message_id, int) or isinstance(message_id, bool):
@@ -193,7 +196,7 @@ def mark_read(actor: Any, room: Room, message_id: Any) -> RoomRead:
     return marker
 
 
-def unread_count(actor: Any, room: Room) -> int:
+def unread_count(actor: User, room: Room) -> int:
     """Count the visible messages by others that ``actor`` has not read in ``room``."""
     require_read(actor, room)
     last = db.session.scalar(
@@ -227,7 +230,7 @@ def reaction_counts(message_ids: list[int]) -> dict[int, dict[str, int]]:
     return counts
 
 
-def react(actor: Any, message: Message, emoji: Any, on: bool) -> dict[str, int]:
+def react(actor: User, message: Message, emoji: Any, on: bool) -> dict[str, int]:
     """Add (``on``) or take back the actor's ``emoji`` on ``message``; return the counts."""
     require_post(actor, message.room)
     if not _is_visible(message):
@@ -261,7 +264,7 @@ def react(actor: Any, message: Message, emoji: Any, on: bool) -> dict[str, int]:
     return counts
 
 
-def archive_room(actor: Any, room: Room) -> Room:
+def archive_room(actor: User, room: Room) -> Room:
     """Close ``room`` for writing as one of the exchange's lecturers; it stays readable."""
     if not can_moderate(actor, room):
         raise ServiceError(_("Only the exchange's lecturers can archive a room."), code="forbidden")
@@ -275,7 +278,7 @@ def archive_room(actor: Any, room: Room) -> Room:
 
 def serialise(
     message: Message,
-    viewer: Any,
+    viewer: Actor | None,
     *,
     staff: bool | None = None,
     reactions: dict[str, int] | None = None,
@@ -313,7 +316,7 @@ def serialise(
     return data
 
 
-def own_reactions(viewer: Any, message_ids: list[int]) -> dict[int, list[str]]:
+def own_reactions(viewer: Actor | None, message_ids: list[int]) -> dict[int, list[str]]:
     """Return ``{message id: [emoji]}`` of ``viewer``'s own reactions among ``message_ids``."""
     if not message_ids or not is_signed_in(viewer):
         return {}
@@ -328,7 +331,9 @@ def own_reactions(viewer: Any, message_ids: list[int]) -> dict[int, list[str]]:
     return mine
 
 
-def serialise_page(messages: list[Message], viewer: Any, room: Room) -> list[dict[str, Any]]:
+def serialise_page(
+    messages: list[Message], viewer: Actor | None, room: Room
+) -> list[dict[str, Any]]:
     """Serialise a page of ``room``'s messages for ``viewer``: two queries, not two per message."""
     staff = is_exchange_staff(viewer, room.exchange)
     ids = [m.id for m in messages]

@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 
 from coil.accounts.models import Role
-from coil.accounts.permissions import is_signed_in
+from coil.accounts.permissions import Actor, is_signed_in
 from coil.courses.models import Course
 from coil.extensions import db
 
 
-def can_view_course(actor: Any, course: Course) -> bool:
+def can_view_course(actor: Actor, course: Course) -> bool:
     """Tell whether ``actor`` may see ``course``.
 
     Open, paired and closed courses are visible to everyone signed in (the partner directory);
@@ -26,23 +24,23 @@ def can_view_course(actor: Any, course: Course) -> bool:
     return is_course_owner(actor, course) or _coordinates(actor, course)
 
 
-def is_course_owner(actor: Any, course: Course) -> bool:
+def is_course_owner(actor: Actor, course: Course) -> bool:
     """Tell whether ``actor`` is the lecturer who owns ``course``."""
     return is_signed_in(actor) and actor.role == Role.LECTURER and course.owner_id == actor.id
 
 
-def _coordinates(actor: Any, course: Course) -> bool:
+def _coordinates(actor: Actor, course: Course) -> bool:
     if actor.role == Role.ADMIN:
         return True
     return actor.role == Role.COORDINATOR and actor.institution_id == course.institution_id
 
 
-def can_edit_course(actor: Any, course: Course) -> bool:
+def can_edit_course(actor: Actor, course: Course) -> bool:
     """Tell whether ``actor`` may edit ``course`` (its own lecturer only)."""
     return is_course_owner(actor, course)
 
 
-def can_see_matches(actor: Any, course: Course) -> bool:
+def can_see_matches(actor: Actor, course: Course) -> bool:
     """Tell whether ``actor`` may see ``course``'s partner matches (lecturer, coordinators)."""
     return is_course_owner(actor, course) or (is_signed_in(actor) and _coordinates(actor, course))
 

@@ -7,11 +7,10 @@ room, whoever may post there starts rounds and draws cards (coil.chat.permission
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 
+from coil.accounts.permissions import Actor
 from coil.chat.permissions import can_moderate, can_post
 from coil.dialogue.models import PromptCard, SpeakingRound
 from coil.exchanges.models import Exchange
@@ -19,18 +18,18 @@ from coil.exchanges.permissions import is_exchange_lecturer, is_exchange_staff
 from coil.extensions import db
 
 
-def can_view_prompts(actor: Any, exchange: Exchange) -> bool:
+def can_view_prompts(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` may see the list of an exchange's cards (its lecturers and
     coordinators)."""
     return is_exchange_staff(actor, exchange)
 
 
-def can_manage_prompts(actor: Any, exchange: Exchange) -> bool:
+def can_manage_prompts(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` may write, pick and archive an exchange's cards (its lecturers)."""
     return is_exchange_lecturer(actor, exchange)
 
 
-def can_steer_round(actor: Any, speaking_round: SpeakingRound) -> bool:
+def can_steer_round(actor: Actor, speaking_round: SpeakingRound) -> bool:
     """Tell whether ``actor`` may move a round on before the turn's time is up: the person
     speaking, the one who started the round, or a lecturer of the room."""
     actor_id = getattr(actor, "id", None)

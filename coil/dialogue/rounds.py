@@ -57,7 +57,7 @@ def open_round(room: Room) -> SpeakingRound | None:
     )
 
 
-def room_round(actor: Any, room: Room) -> SpeakingRound | None:
+def room_round(actor: User, room: Room) -> SpeakingRound | None:
     """Return the round running in ``room`` for a reader of the room."""
     require_read(actor, room)
     return open_round(room)
@@ -86,7 +86,7 @@ def _speakers(room: Room, people: Iterable[int] | None) -> list[int]:
 
 
 def start_round(
-    actor: Any, room: Room, people: Iterable[int] | None, turn_seconds: Any
+    actor: User, room: Room, people: Iterable[int] | None, turn_seconds: Any
 ) -> SpeakingRound:
     """Start a round with ``people`` (those present; None: all the room's students) in a
     random order, each with ``turn_seconds`` to speak."""
@@ -145,7 +145,9 @@ def start_round(
     return speaking_round
 
 
-def _check_move(actor: Any, speaking_round: SpeakingRound, turn: int | None, now: datetime) -> None:
+def _check_move(
+    actor: User, speaking_round: SpeakingRound, turn: int | None, now: datetime
+) -> None:
     require_post(actor, speaking_round.room)
     if speaking_round.ended_at is not None:
         raise ServiceError(_("This speaking round has ended."), code="conflict")
@@ -192,7 +194,7 @@ def _finish(speaking_round: SpeakingRound, now: datetime) -> None:
     _claim(speaking_round, speaking_round.turn_index, now, False, ended_at=now)
 
 
-def next_turn(actor: Any, speaking_round: SpeakingRound, turn: int, passed: bool) -> SpeakingRound:
+def next_turn(actor: User, speaking_round: SpeakingRound, turn: int, passed: bool) -> SpeakingRound:
     """End turn number ``turn`` (``passed``: the speaker let it go) and give the next person
     the floor; after the last person the round ends."""
     now = utcnow()
@@ -221,7 +223,7 @@ def next_turn(actor: Any, speaking_round: SpeakingRound, turn: int, passed: bool
     return speaking_round
 
 
-def end_round(actor: Any, speaking_round: SpeakingRound) -> SpeakingRound:
+def end_round(actor: User, speaking_round: SpeakingRound) -> SpeakingRound:
     """Stop a round before everyone has had their turn."""
     now = utcnow()
     _check_move(actor, speaking_round, None, now)

@@ -16,6 +16,7 @@ from typing import Any
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
+from coil.accounts.models import User
 from coil.chat.models import Room
 from coil.chat.permissions import require_post, require_read
 from coil.core.channels import room_channel
@@ -58,7 +59,7 @@ def cards_of(exchange: Exchange, *, archived: bool = False) -> list[PromptCard]:
 # --- managing cards -------------------------------------------------------------------------
 
 
-def _require_manager(actor: Any, exchange: Exchange) -> None:
+def _require_manager(actor: User, exchange: Exchange) -> None:
     if not can_manage_prompts(actor, exchange):
         raise ServiceError(
             _("Only the lecturers of this exchange can change its prompt cards."), code="forbidden"
@@ -95,7 +96,7 @@ def _next_position(exchange: Exchange) -> int:
     return 0 if highest is None else highest + 1
 
 
-def create_card(actor: Any, exchange: Exchange, kind: Any, text: Any, phase_id: Any) -> PromptCard:
+def create_card(actor: User, exchange: Exchange, kind: Any, text: Any, phase_id: Any) -> PromptCard:
     """Write a new card for one phase of ``exchange`` (``phase_id`` None: for every phase)."""
     _require_manager(actor, exchange)
     kind, text, phase_id = _clean(exchange, kind, text, phase_id)
@@ -113,7 +114,7 @@ def create_card(actor: Any, exchange: Exchange, kind: Any, text: Any, phase_id: 
     return card
 
 
-def update_card(actor: Any, card: PromptCard, kind: Any, text: Any, phase_id: Any) -> PromptCard:
+def update_card(actor: User, card: PromptCard, kind: Any, text: Any, phase_id: Any) -> PromptCard:
     """Change a card's kind, text or phase; rooms that drew it keep the record of the draw."""
     _require_manager(actor, card.exchange)
     card.kind, card.text, card.phase_id = _clean(card.exchange, kind, text, phase_id)
@@ -122,7 +123,7 @@ def update_card(actor: Any, card: PromptCard, kind: Any, text: Any, phase_id: An
     return card
 
 
-def archive_card(actor: Any, card: PromptCard) -> PromptCard:
+def archive_card(actor: User, card: PromptCard) -> PromptCard:
     """Take a card out of the deck (it is no longer drawn; past draws stay recorded)."""
     _require_manager(actor, card.exchange)
     if card.archived_at is None:
@@ -132,7 +133,7 @@ def archive_card(actor: Any, card: PromptCard) -> PromptCard:
     return card
 
 
-def restore_card(actor: Any, card: PromptCard) -> PromptCard:
+def restore_card(actor: User, card: PromptCard) -> PromptCard:
     """Put an archived card back into the deck."""
     _require_manager(actor, card.exchange)
     if card.archived_at is not None:
@@ -148,7 +149,7 @@ def picked_starters(exchange: Exchange) -> set[str]:
 
 
 def pick_starters(
-    actor: Any, exchange: Exchange, keys: Iterable[Any], language: Any, phase_id: Any
+    actor: User, exchange: Exchange, keys: Iterable[Any], language: Any, phase_id: Any
 ) -> list[PromptCard]:
     """Copy library prompts into the exchange's deck in ``language``; ones already there are
     skipped. Return the new cards."""
@@ -203,7 +204,7 @@ def _deck(room: Room, kind: str | None) -> list[PromptCard]:
     return cards
 
 
-def draw_card(actor: Any, room: Room, kind: str | None = None) -> PromptDraw:
+def draw_card(actor: User, room: Room, kind: str | None = None) -> PromptDraw:
     """Draw a card in ``room`` for everyone there, avoiding cards the room already drew until
     it has drawn them all; ``kind`` limits the draw to one kind of card."""
     require_post(actor, room)
@@ -245,7 +246,7 @@ def last_draw(room: Room) -> PromptDraw | None:
     )
 
 
-def room_draw(actor: Any, room: Room) -> PromptDraw | None:
+def room_draw(actor: User, room: Room) -> PromptDraw | None:
     """Return the card on the table in ``room`` for a reader of the room."""
     require_read(actor, room)
     return last_draw(room)

@@ -6,19 +6,17 @@ read along; enrolled students see it (their team: ``coil.teams.permissions``).
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
 from coil.accounts.models import Role
-from coil.accounts.permissions import is_signed_in
+from coil.accounts.permissions import Actor, is_signed_in
 from coil.exchanges.models import Enrolment, Exchange
 from coil.extensions import db
 
 
-def is_exchange_lecturer(actor: Any, exchange: Exchange) -> bool:
+def is_exchange_lecturer(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` teaches one of the exchange's courses."""
     return (
         is_signed_in(actor)
@@ -27,7 +25,7 @@ def is_exchange_lecturer(actor: Any, exchange: Exchange) -> bool:
     )
 
 
-def is_exchange_coordinator(actor: Any, exchange: Exchange) -> bool:
+def is_exchange_coordinator(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` coordinates an institution of the exchange (or is an admin)."""
     if not is_signed_in(actor):
         return False
@@ -38,12 +36,12 @@ def is_exchange_coordinator(actor: Any, exchange: Exchange) -> bool:
     )
 
 
-def is_exchange_staff(actor: Any, exchange: Exchange) -> bool:
+def is_exchange_staff(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` runs (lecturer) or follows (coordinator, admin) ``exchange``."""
     return is_exchange_lecturer(actor, exchange) or is_exchange_coordinator(actor, exchange)
 
 
-def enrolment_of(actor: Any, exchange: Exchange) -> Enrolment | None:
+def enrolment_of(actor: Actor, exchange: Exchange) -> Enrolment | None:
     """Return ``actor``'s active enrolment in ``exchange``, if any."""
     if not is_signed_in(actor):
         return None
@@ -56,12 +54,12 @@ def enrolment_of(actor: Any, exchange: Exchange) -> Enrolment | None:
     )
 
 
-def is_exchange_student(actor: Any, exchange: Exchange) -> bool:
+def is_exchange_student(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` is actively enrolled in ``exchange``."""
     return enrolment_of(actor, exchange) is not None
 
 
-def can_view_exchange(actor: Any, exchange: Exchange) -> bool:
+def can_view_exchange(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` may see ``exchange``."""
     return (
         is_exchange_lecturer(actor, exchange)
@@ -70,7 +68,7 @@ def can_view_exchange(actor: Any, exchange: Exchange) -> bool:
     )
 
 
-def can_manage_exchange(actor: Any, exchange: Exchange) -> bool:
+def can_manage_exchange(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` may change ``exchange`` (its lecturers, together)."""
     return is_exchange_lecturer(actor, exchange)
 

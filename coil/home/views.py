@@ -16,7 +16,7 @@ from coil.home import bp
 from coil.institutions.models import Institution
 
 
-def _open_invitations(**where: int) -> int:
+def _open_invitations(**where: int | None) -> int:
     query = (
         select(func.count())
         .select_from(Invitation)
@@ -46,17 +46,18 @@ def index() -> ResponseReturnValue:
         )
     if current_user.role == Role.COORDINATOR:
         institution = current_user.institution
+        institution_id = current_user.institution_id
         lecturers = db.session.scalars(
             select(User)
-            .where(User.institution_id == institution.id, User.role == Role.LECTURER)
+            .where(User.institution_id == institution_id, User.role == Role.LECTURER)
             .order_by(User.name)
         ).all()
         return render_template(
             "home/coordinator.html",
             institution=institution,
-            counts=count_users_by_role(institution.id),
+            counts=count_users_by_role(institution_id),
             lecturers=lecturers,
-            open_invitations=_open_invitations(institution_id=institution.id),
+            open_invitations=_open_invitations(institution_id=institution_id),
         )
     if current_user.role == Role.LECTURER:
         return render_template(

@@ -2,23 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 
 from coil.accounts.models import Role
-from coil.accounts.permissions import is_signed_in
+from coil.accounts.permissions import Actor, is_signed_in
 from coil.extensions import db
 from coil.institutions.models import Institution, PartnerRelation
 
 
-def can_create_institution(actor: Any) -> bool:
+def can_create_institution(actor: Actor) -> bool:
     """Tell whether ``actor`` may add institutions (admins only)."""
     return is_signed_in(actor) and actor.role == Role.ADMIN
 
 
-def can_view_institution(actor: Any, institution: Institution) -> bool:
+def can_view_institution(actor: Actor, institution: Institution) -> bool:
     """Tell whether ``actor`` may see ``institution``'s profile.
 
     Everyone signed in sees active institutions (they are the partner directory); a suspended
@@ -29,7 +27,7 @@ def can_view_institution(actor: Any, institution: Institution) -> bool:
     return institution.is_active or can_manage_institution(actor, institution)
 
 
-def can_manage_institution(actor: Any, institution: Institution) -> bool:
+def can_manage_institution(actor: Actor, institution: Institution) -> bool:
     """Tell whether ``actor`` may edit ``institution`` (admins, and its own coordinators)."""
     if not is_signed_in(actor):
         return False
@@ -38,12 +36,12 @@ def can_manage_institution(actor: Any, institution: Institution) -> bool:
     return actor.role == Role.COORDINATOR and actor.institution_id == institution.id
 
 
-def can_change_status(actor: Any, institution: Institution) -> bool:
+def can_change_status(actor: Actor, institution: Institution) -> bool:
     """Tell whether ``actor`` may suspend or reactivate ``institution`` (admins only)."""
     return is_signed_in(actor) and actor.role == Role.ADMIN
 
 
-def can_view_people(actor: Any, institution: Institution) -> bool:
+def can_view_people(actor: Actor, institution: Institution) -> bool:
     """Tell whether ``actor`` may list ``institution``'s people (admins, own coordinators)."""
     return can_manage_institution(actor, institution)
 
@@ -57,7 +55,7 @@ def get_institution_or_404(institution_id: int, *, manage: bool = False) -> Inst
     return institution
 
 
-def can_manage_partners(actor: Any, institution: Institution) -> bool:
+def can_manage_partners(actor: Actor, institution: Institution) -> bool:
     """Tell whether ``actor`` may vet or block partners for ``institution`` (as for editing it)."""
     return can_manage_institution(actor, institution)
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 
-from coil.accounts.permissions import is_signed_in
+from coil.accounts.permissions import Actor, is_signed_in
 from coil.extensions import db
 from coil.notifications.models import Notification
 
 
-def can_open_notification(actor: Any, notification: Notification) -> bool:
+def can_open_notification(actor: Actor, notification: Notification) -> bool:
     """Tell whether ``actor`` may open or mark ``notification`` (its recipient only)."""
     return is_signed_in(actor) and notification.user_id == actor.id
 

@@ -2,30 +2,28 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 
 from coil.accounts.models import Role
-from coil.accounts.permissions import is_signed_in
+from coil.accounts.permissions import Actor, is_signed_in
 from coil.courses.models import Course
 from coil.courses.permissions import is_course_owner
 from coil.extensions import db
 from coil.pairings.models import Proposal
 
 
-def is_proposer(actor: Any, proposal: Proposal) -> bool:
+def is_proposer(actor: Actor, proposal: Proposal) -> bool:
     """Tell whether ``actor`` is the lecturer of the proposing course."""
     return is_course_owner(actor, proposal.from_course)
 
 
-def is_recipient(actor: Any, proposal: Proposal) -> bool:
+def is_recipient(actor: Actor, proposal: Proposal) -> bool:
     """Tell whether ``actor`` is the lecturer of the course the proposal is for."""
     return is_course_owner(actor, proposal.to_course)
 
 
-def can_view_proposal(actor: Any, proposal: Proposal) -> bool:
+def can_view_proposal(actor: Actor, proposal: Proposal) -> bool:
     """Tell whether ``actor`` may read ``proposal``: both lecturers, their coordinators, admins."""
     if not is_signed_in(actor):
         return False
@@ -37,29 +35,29 @@ def can_view_proposal(actor: Any, proposal: Proposal) -> bool:
     )
 
 
-def can_take_part(actor: Any, proposal: Proposal) -> bool:
+def can_take_part(actor: Actor, proposal: Proposal) -> bool:
     """Tell whether ``actor`` may reply and fill in the agreement (either lecturer, pending)."""
     return proposal.status == "pending" and (
         is_proposer(actor, proposal) or is_recipient(actor, proposal)
     )
 
 
-def can_answer(actor: Any, proposal: Proposal) -> bool:
+def can_answer(actor: Actor, proposal: Proposal) -> bool:
     """Tell whether ``actor`` may accept or decline (the other side's lecturer only)."""
     return proposal.status == "pending" and is_recipient(actor, proposal)
 
 
-def can_withdraw(actor: Any, proposal: Proposal) -> bool:
+def can_withdraw(actor: Actor, proposal: Proposal) -> bool:
     """Tell whether ``actor`` may withdraw ``proposal`` (its proposer, while pending)."""
     return proposal.status == "pending" and is_proposer(actor, proposal)
 
 
-def can_see_contact_details(actor: Any, proposal: Proposal) -> bool:
+def can_see_contact_details(actor: Actor, proposal: Proposal) -> bool:
     """Tell whether e-mail addresses may be shown: only after acceptance (privacy first)."""
     return proposal.status == "accepted" and can_view_proposal(actor, proposal)
 
 
-def can_propose(actor: Any, from_course: Course, to_course: Course) -> bool:
+def can_propose(actor: Actor, from_course: Course, to_course: Course) -> bool:
     """Tell whether ``actor`` may propose pairing their ``from_course`` with ``to_course``."""
     return (
         is_course_owner(actor, from_course)

@@ -8,12 +8,11 @@ Coordinators read along. Students see the exchange's sessions and their own team
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import Select, false, or_, select
 
+from coil.accounts.permissions import Actor
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import (
     can_view_exchange,
@@ -27,12 +26,12 @@ from coil.teams.models import Team
 from coil.teams.permissions import team_of
 
 
-def sees_every_session(actor: Any, exchange: Exchange) -> bool:
+def sees_every_session(actor: Actor, exchange: Exchange) -> bool:
     """Tell whether ``actor`` sees every team's sessions (lecturers and coordinators)."""
     return is_exchange_lecturer(actor, exchange) or is_exchange_coordinator(actor, exchange)
 
 
-def can_view_session(actor: Any, session: LiveSession) -> bool:
+def can_view_session(actor: Actor, session: LiveSession) -> bool:
     """Tell whether ``actor`` may see ``session``."""
     exchange = session.exchange
     if sees_every_session(actor, exchange):
@@ -43,7 +42,7 @@ def can_view_session(actor: Any, session: LiveSession) -> bool:
     return own is not None and own.id == session.team_id
 
 
-def can_schedule(actor: Any, exchange: Exchange, team: Team | None = None) -> bool:
+def can_schedule(actor: Actor, exchange: Exchange, team: Team | None = None) -> bool:
     """Tell whether ``actor`` may plan a session for ``team`` (None: the whole exchange)."""
     if is_exchange_lecturer(actor, exchange):
         return team is None or team.exchange_id == exchange.id
@@ -53,7 +52,7 @@ def can_schedule(actor: Any, exchange: Exchange, team: Team | None = None) -> bo
     return own is not None and own.id == team.id
 
 
-def schedulable_teams(actor: Any, exchange: Exchange) -> list[Team] | None:
+def schedulable_teams(actor: Actor, exchange: Exchange) -> list[Team] | None:
     """Return the teams ``actor`` may plan for; None when they may plan exchange-wide too."""
     if is_exchange_lecturer(actor, exchange):
         return None
@@ -61,7 +60,7 @@ def schedulable_teams(actor: Any, exchange: Exchange) -> list[Team] | None:
     return [own] if own is not None else []
 
 
-def can_edit_session(actor: Any, session: LiveSession) -> bool:
+def can_edit_session(actor: Actor, session: LiveSession) -> bool:
     """Tell whether ``actor`` may change or cancel ``session``: lecturers, or its planner."""
     if is_exchange_lecturer(actor, session.exchange):
         return True
@@ -72,12 +71,12 @@ def can_edit_session(actor: Any, session: LiveSession) -> bool:
     )
 
 
-def can_take_attendance(actor: Any, session: LiveSession) -> bool:
+def can_take_attendance(actor: Actor, session: LiveSession) -> bool:
     """Tell whether ``actor`` may mark who attended ``session`` (the exchange's lecturers)."""
     return is_exchange_lecturer(actor, session.exchange)
 
 
-def can_find_time(actor: Any, exchange: Exchange, team: Team | None) -> bool:
+def can_find_time(actor: Actor, exchange: Exchange, team: Team | None) -> bool:
     """Tell whether ``actor`` may see shared availability of ``team`` (None: the exchange)."""
     if sees_every_session(actor, exchange):
         return True
@@ -87,7 +86,7 @@ def can_find_time(actor: Any, exchange: Exchange, team: Team | None) -> bool:
     return own is not None and own.id == team.id
 
 
-def visible_sessions(actor: Any, exchange: Exchange) -> Select[LiveSession]:
+def visible_sessions(actor: Actor, exchange: Exchange) -> Select[LiveSession]:
     """Return a query of the sessions of ``exchange`` that ``actor`` may see, by start."""
     query = (
         select(LiveSession)

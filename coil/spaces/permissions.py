@@ -7,12 +7,10 @@ active student of the exchange. The exchange's lecturers work in every space; co
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from flask_login import current_user
 
-from coil.accounts.permissions import is_signed_in
+from coil.accounts.permissions import Actor, is_signed_in
 from coil.exchanges.permissions import (
     is_exchange_coordinator,
     is_exchange_lecturer,
@@ -23,7 +21,7 @@ from coil.spaces.models import Document, Space, StoredFile, Task
 from coil.teams.permissions import team_of
 
 
-def is_space_member(actor: Any, space: Space) -> bool:
+def is_space_member(actor: Actor, space: Space) -> bool:
     """Tell whether ``actor`` is a student the space belongs to."""
     if not is_signed_in(actor):
         return False
@@ -33,7 +31,7 @@ def is_space_member(actor: Any, space: Space) -> bool:
     return team is not None and team.id == space.team_id
 
 
-def can_view_space(actor: Any, space: Space) -> bool:
+def can_view_space(actor: Actor, space: Space) -> bool:
     """Tell whether ``actor`` may see ``space``: members, lecturers, coordinators."""
     return (
         is_exchange_lecturer(actor, space.exchange)
@@ -42,12 +40,12 @@ def can_view_space(actor: Any, space: Space) -> bool:
     )
 
 
-def can_edit_space(actor: Any, space: Space) -> bool:
+def can_edit_space(actor: Actor, space: Space) -> bool:
     """Tell whether ``actor`` may change ``space``: members and lecturers, never coordinators."""
     return is_exchange_lecturer(actor, space.exchange) or is_space_member(actor, space)
 
 
-def can_delete_file(actor: Any, stored: StoredFile, space: Space) -> bool:
+def can_delete_file(actor: Actor, stored: StoredFile, space: Space) -> bool:
     """Tell whether ``actor`` may delete ``stored``: its uploader or a lecturer of the exchange."""
     if not can_edit_space(actor, space):
         return False

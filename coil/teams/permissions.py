@@ -6,18 +6,17 @@ Who may see or change an exchange's teams as a whole follows the exchange's own 
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask import abort
 from sqlalchemy import select
 
+from coil.accounts.permissions import Actor
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import is_exchange_student
 from coil.extensions import db
 from coil.teams.models import Team, TeamMember
 
 
-def team_of(actor: Any, exchange: Exchange) -> Team | None:
+def team_of(actor: Actor, exchange: Exchange) -> Team | None:
     """Return ``actor``'s team in ``exchange`` once teams are published (students only)."""
     if exchange.teams_published_at is None or not is_exchange_student(actor, exchange):
         return None

@@ -15,7 +15,6 @@ import math
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -68,7 +67,7 @@ class Outcome:
 # -- guards ---------------------------------------------------------------------------------------
 
 
-def _require_manager(actor: Any, exchange: Exchange) -> None:
+def _require_manager(actor: User, exchange: Exchange) -> None:
     if not can_manage_exchange(actor, exchange):
         raise ServiceError(_("Only the lecturers of this exchange can change its teams."))
 
@@ -95,7 +94,7 @@ def _engine_settings(exchange: Exchange, seed: int = 0) -> Settings:
 
 
 def update_settings(
-    actor: Any,
+    actor: User,
     exchange: Exchange,
     *,
     team_size: int,
@@ -169,7 +168,7 @@ def _store(exchange: Exchange, plan: Sequence[Sequence[int]], locked: set[int]) 
 
 
 def propose(
-    actor: Any, exchange: Exchange, seed: int | None = None, *, time_budget: float = TIME_BUDGET
+    actor: User, exchange: Exchange, seed: int | None = None, *, time_budget: float = TIME_BUDGET
 ) -> Outcome:
     """Form teams around the locked members and replace the draft (nothing on infeasibility)."""
     _require_manager(actor, exchange)
@@ -223,7 +222,7 @@ def _moved(exchange: Exchange) -> None:
     db.session.expire(exchange, ["teams"])
 
 
-def move(actor: Any, exchange: Exchange, user_id: int, to_team: int) -> list[Violation]:
+def move(actor: User, exchange: Exchange, user_id: int, to_team: int) -> list[Violation]:
     """Move a student to team number ``to_team``; return the hard constraints now broken."""
     _require_manager(actor, exchange)
     member = _member(exchange, user_id)
@@ -238,7 +237,7 @@ def move(actor: Any, exchange: Exchange, user_id: int, to_team: int) -> list[Vio
     return _violations(exchange)
 
 
-def swap(actor: Any, exchange: Exchange, a: int, b: int) -> list[Violation]:
+def swap(actor: User, exchange: Exchange, a: int, b: int) -> list[Violation]:
     """Swap two students between their teams; return the hard constraints now broken."""
     _require_manager(actor, exchange)
     first, second = _member(exchange, a), _member(exchange, b)
@@ -250,7 +249,7 @@ def swap(actor: Any, exchange: Exchange, a: int, b: int) -> list[Violation]:
     return _violations(exchange)
 
 
-def lock(actor: Any, exchange: Exchange, user_ids: Sequence[int], locked: bool) -> None:
+def lock(actor: User, exchange: Exchange, user_ids: Sequence[int], locked: bool) -> None:
     """Lock students in their team (kept when the formation runs again), or unlock them."""
     _require_manager(actor, exchange)
     for user_id in user_ids:
@@ -258,7 +257,7 @@ def lock(actor: Any, exchange: Exchange, user_ids: Sequence[int], locked: bool) 
     db.session.flush()
 
 
-def publish(actor: Any, exchange: Exchange) -> list[Team]:
+def publish(actor: User, exchange: Exchange) -> list[Team]:
     """Publish the teams: spaces for each team and the exchange, a notification per student."""
     _require_manager(actor, exchange)
     _require_draft(exchange)
@@ -307,7 +306,7 @@ def placement_options(exchange: Exchange, user_id: int) -> tuple[list[Placement]
     return options, teams
 
 
-def place_late_joiner(actor: Any, exchange: Exchange, user_id: int, team_number: int) -> Team:
+def place_late_joiner(actor: User, exchange: Exchange, user_id: int, team_number: int) -> Team:
     """Place a student who joined late in the team the lecturer chose."""
     _require_manager(actor, exchange)
     placement_options(exchange, user_id)  # the same checks as the suggestion page
@@ -341,7 +340,7 @@ def rebalance_options(exchange: Exchange, user_id: int) -> Rebalance:
     )
 
 
-def rebalance_after_dropout(actor: Any, exchange: Exchange, user_id: int) -> Rebalance:
+def rebalance_after_dropout(actor: User, exchange: Exchange, user_id: int) -> Rebalance:
     """Take a student out of their team and apply the suggested moves."""
     _require_manager(actor, exchange)
     plan = rebalance_options(exchange, user_id)
