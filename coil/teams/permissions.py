@@ -7,11 +7,17 @@ Who may see or change an exchange's teams as a whole follows the exchange's own 
 from __future__ import annotations
 
 from flask import abort
+from flask_login import current_user
 from sqlalchemy import select
 
 from coil.accounts.permissions import Actor
 from coil.exchanges.models import Exchange
-from coil.exchanges.permissions import is_exchange_student
+from coil.exchanges.permissions import (
+    get_exchange_or_404,
+    is_exchange_coordinator,
+    is_exchange_lecturer,
+    is_exchange_student,
+)
 from coil.extensions import db
 from coil.teams.models import Team, TeamMember
 
@@ -33,3 +39,14 @@ def get_team_or_404(exchange: Exchange, team_id: int) -> Team:
     if team is None or team.exchange_id != exchange.id:
         abort(404)
     return team
+
+
+def get_exchange_teams_or_404(exchange_id: int) -> Exchange:
+    """Load an exchange whose teams the current user may see: its lecturers and coordinators."""
+    exchange = get_exchange_or_404(exchange_id)
+    if not (
+        is_exchange_lecturer(current_user, exchange)
+        or is_exchange_coordinator(current_user, exchange)
+    ):
+        abort(403)
+    return exchange

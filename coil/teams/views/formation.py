@@ -1,11 +1,13 @@
-"""Team formation pages: preview, adjust, lock, re-run, publish; late joiners and drop-outs."""
+"""Team formation pages: preview, settings, propose, move, swap, lock, publish.
+
+The helpers ``context``, ``back`` and ``refused`` are shared with the pages for changes after
+publishing (``changes.py``)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import format_decimal, get_timezone
 from flask_babel import gettext as _
@@ -22,8 +24,6 @@ from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import (
     can_manage_exchange,
     get_exchange_or_404,
-    is_exchange_coordinator,
-    is_exchange_lecturer,
 )
 from coil.teams import bp, cohort, describe, services
 from coil.teams.engine.model import Infeasible, Reason, Settings, Student, Violation
@@ -33,12 +33,10 @@ from coil.teams.forms import (
     ConfirmForm,
     LockForm,
     MoveForm,
-    PlaceForm,
     SwapForm,
     TeamSettingsForm,
 )
-from coil.teams.models import Team
-from coil.teams.permissions import team_of
+from coil.teams.permissions import get_exchange_teams_or_404
 
 
 @dataclass
@@ -50,18 +48,7 @@ class Relaxation:
     fields: list[tuple[str, str]] = field(default_factory=list)
 
 
-def _team_reader(exchange_id: int) -> Exchange:
-    """Load an exchange whose teams the current user may see: its lecturers and coordinators."""
-    exchange = get_exchange_or_404(exchange_id)
-    if not (
-        is_exchange_lecturer(current_user, exchange)
-        or is_exchange_coordinator(current_user, exchange)
-    ):
-        abort(403)
-    return exchange
-
-
-def _context(exchange: Exchange, group: cohort.Cohort) -> describe.Context:
+def context(exchange: Exchange, group: cohort.Cohort) -> describe.Context:
     names = {uid: user.name for uid, user in group.users.items()}
     for team in exchange.teams:
         for member in team.members:
@@ -148,7 +135,7 @@ def _page(
 ) -> ResponseReturnValue:
     group = cohort.cohort(exchange)
     config = cohort.settings(exchange)
-    ctx = _context(exchange, group)
+    ctx = context(exchange, group)
     stored = cohort.draft(exchange)
     result = cohort.evaluation(exchange, group)
     by_id = {s.id: s for s in group.students}
@@ -232,20 +219,20 @@ def _page(
     ), status
 
 
-def _back(exchange: Exchange) -> Response:
+def back(exchange: Exchange) -> Response:
     return redirect(url_for("teams.index", exchange_id=exchange.id))
 
 
-def _refused(exchange: Exchange, error: ServiceError) -> Response:
+def refused(exchange: Exchange, error: ServiceError) -> Response:
     rollback()
     flash(error.message, "error")
-    return _back(exchange)
+    return back(exchange)
 
 
 def _report(exchange: Exchange, violations: list[Violation], done: str) -> Response:
     if violations:
         group = cohort.cohort(exchange)
-        ctx = _context(exchange, group)
+        ctx = context(exchange, group)
         flash(
             _(
                 "%(done)s Warning: %(problems)s",
@@ -256,19 +243,19 @@ def _report(exchange: Exchange, violations: list[Violation], done: str) -> Respo
         )
     else:
         flash(done, "success")
-    return _back(exchange)
+    return back(exchange)
 
 
 def _invalid(exchange: Exchange) -> Response:
     flash(_("That change could not be read. Please try again."), "error")
-    return _back(exchange)
+    return back(exchange)
 
 
 @bp.route("/<int:exchange_id>/teams")
 @login_required
 def index(exchange_id: int) -> ResponseReturnValue:
     """Show the teams (draft or published), their explanations and the lecturers' controls."""
-    return _page(_team_reader(exchange_id))
+    return _page(get_exchange_teams_or_404(exchange_id))
 
 
 @bp.route("/<int:exchange_id>/teams/settings", methods=["POST"])
@@ -291,7 +278,7 @@ def settings(exchange_id: int) -> ResponseReturnValue:
             refuse(form, error)
         else:
             flash(_("The team settings are saved. Form the teams again to use them."), "success")
-            return _back(exchange)
+            return back(exchange)
     return _page(exchange, settings_form=form, status=form_status(form))
 
 
@@ -305,12 +292,12 @@ def propose(exchange_id: int) -> ResponseReturnValue:
     try:
         outcome = services.propose(current_user, exchange)
     except ServiceError as error:
-        return _refused(exchange, error)
+        return refused(exchange, error)
     if not outcome.result.ok:
         rollback()
         return _page(exchange, infeasible=outcome.result.infeasible, status=422)
     flash(_("New teams are proposed. Check them, adjust them, then publish."), "success")
-    return _back(exchange)
+    return back(exchange)
 
 
 @bp.route("/<int:exchange_id>/teams/move", methods=["POST"])
@@ -325,7 +312,7 @@ def move(exchange_id: int) -> ResponseReturnValue:
     try:
         violations = services.move(current_user, exchange, form.user_id.data, form.team.data)
     except ServiceError as error:
-        return _refused(exchange, error)
+        return refused(exchange, error)
     return _report(exchange, violations, _("The student is moved."))
 
 
@@ -343,7 +330,7 @@ def swap(exchange_id: int) -> ResponseReturnValue:
     try:
         violations = services.swap(current_user, exchange, form.a.data, form.b.data)
     except ServiceError as error:
-        return _refused(exchange, error)
+        return refused(exchange, error)
     return _report(exchange, violations, _("The students are swapped."))
 
 
@@ -359,9 +346,9 @@ def lock(exchange_id: int) -> ResponseReturnValue:
     try:
         services.lock(current_user, exchange, ids, form.locked.data)
     except ServiceError as error:
-        return _refused(exchange, error)
+        return refused(exchange, error)
     flash(_("Locked.") if form.locked.data else _("Unlocked."), "success")
-    return _back(exchange)
+    return back(exchange)
 
 
 @bp.route("/<int:exchange_id>/teams/publish", methods=["POST"])
@@ -374,118 +361,6 @@ def publish(exchange_id: int) -> ResponseReturnValue:
     try:
         services.publish(current_user, exchange)
     except ServiceError as error:
-        return _refused(exchange, error)
+        return refused(exchange, error)
     flash(_("The teams are published. Every student was told their team."), "success")
-    return _back(exchange)
-
-
-def _team_label(teams: list[Team], index: int) -> str:
-    return str(teams[index].number) if 0 <= index < len(teams) else "?"
-
-
-@bp.route("/<int:exchange_id>/teams/place/<int:user_id>", methods=["GET", "POST"])
-@login_required
-def place(exchange_id: int, user_id: int) -> ResponseReturnValue:
-    """Suggest the best teams for a student who joined late, and place them in the chosen one."""
-    exchange = get_exchange_or_404(exchange_id, manage=True)
-    try:
-        ranking, stored = services.placement_options(exchange, user_id)
-    except ServiceError as error:
-        return _refused(exchange, error)
-    form = PlaceForm()
-    form.team.choices = options((t.number, t.number) for t in stored)
-    if request.method == "GET" and ranking:
-        form.team.data = stored[ranking[0].team].number
-    if form.validate_on_submit():
-        try:
-            team = services.place_late_joiner(current_user, exchange, user_id, form.team.data)
-        except ServiceError as error:
-            return _refused(exchange, error)
-        flash(_("The student is placed in team %(number)d.", number=team.number), "success")
-        return _back(exchange)
-    group = cohort.cohort(exchange)
-    ctx = _context(exchange, group)
-    rows = [
-        {
-            "number": _team_label(stored, option.team),
-            "score": format_decimal(option.score, "0.#"),
-            "problems": [describe.violation(v, ctx) for v in option.violations],
-        }
-        for option in ranking
-    ]
-    return render_template(
-        "teams/place.html",
-        exchange=exchange,
-        student=group.users[user_id],
-        rows=rows,
-        form=form,
-    ), form_status(form)
-
-
-@bp.route("/<int:exchange_id>/teams/leave/<int:user_id>", methods=["GET", "POST"])
-@login_required
-def rebalance(exchange_id: int, user_id: int) -> ResponseReturnValue:
-    """Show the fewest moves that keep the teams valid when a student leaves; apply on confirm."""
-    exchange = get_exchange_or_404(exchange_id, manage=True)
-    try:
-        plan = services.rebalance_options(exchange, user_id)
-    except ServiceError as error:
-        return _refused(exchange, error)
-    form = ConfirmForm()
-    if form.validate_on_submit():
-        try:
-            services.rebalance_after_dropout(current_user, exchange, user_id)
-        except ServiceError as error:
-            return _refused(exchange, error)
-        flash(_("The student left the team; the suggested moves are applied."), "success")
-        return _back(exchange)
-    group = cohort.cohort(exchange)
-    ctx = _context(exchange, group)
-    stored = cohort.draft(exchange)
-    moves = [
-        {
-            "name": ctx.names.get(step.student_id, "?"),
-            "from": _team_label(stored, step.from_team),
-            "to": _team_label(stored, step.to_team),
-        }
-        for step in plan.moves
-    ]
-    leaving = next(m.user for t in stored for m in t.members if m.user_id == user_id)
-    return render_template(
-        "teams/leave.html",
-        exchange=exchange,
-        student=leaving,
-        moves=moves,
-        problems=[describe.violation(v, ctx) for v in plan.violations],
-        form=form,
-    )
-
-
-@bp.route("/<int:exchange_id>/my-team")
-@login_required
-def mine(exchange_id: int) -> ResponseReturnValue:
-    """Show a student their team once it is published: names, institutions, countries."""
-    exchange = get_exchange_or_404(exchange_id)
-    if is_exchange_lecturer(current_user, exchange) or is_exchange_coordinator(
-        current_user, exchange
-    ):
-        return redirect(url_for("teams.index", exchange_id=exchange.id))
-    team = team_of(current_user, exchange)
-    members: list[dict[str, Any]] = []
-    if team is not None:
-        for member in team.members:
-            institution = member.user.institution
-            members.append(
-                {
-                    "name": member.user.name,
-                    "institution": institution.name if institution else "",
-                    "country": institution.country if institution else "",
-                    "me": member.user_id == current_user.id,
-                }
-            )
-    return render_template(
-        "teams/mine.html",
-        exchange=exchange,
-        team=team,
-        members=members,
-    )
+    return back(exchange)
