@@ -72,6 +72,7 @@ DOMAINS_WITH_MODELS = (
     "pairings",
     "exchanges",
     "teams",
+    "evidence",
     "notifications",
     "spaces",
     "schedule",

@@ -18,8 +18,11 @@ from flask import Flask, current_app
 from sqlalchemy import select
 
 from coil.accounts.models import User
+from coil.chat.models import Room
 from coil.core.channels import room_channel
+from coil.core.sockets import socket_transaction
 from coil.extensions import db, socketio
+from coil.schedule.services import close_finished_stretches, close_stretches
 
 log = logging.getLogger(__name__)
 _KEY = "coil_chat_presence"
@@ -190,9 +193,14 @@ def sweep_forever(app: Flask) -> None:
     while True:
         socketio.sleep(interval)
         try:
-            with app.app_context():
-                for room_id in presence().sweep():
+            with app.app_context(), socket_transaction():
+                store = presence()
+                swept = store.sweep()
+                for room_id in swept:
                     announce_presence(room_id)
+                for room in db.session.scalars(select(Room).where(Room.id.in_(swept))):
+                    close_stretches(room.exchange_id, room.team_id, store.users(room.id))
+                close_finished_stretches()
         except Exception:  # Redis restarting must not end the sweeper
             log.exception("presence sweep failed")
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from coil.accounts.models import User
@@ -27,9 +28,15 @@ from coil.chat.services import MAX_CLIENT_ID, _clean_body, serialise
 from coil.core.channels import room_channel
 from coil.core.errors import ServiceError
 from coil.core.events import notify
+from coil.evidence import kinds
+from coil.evidence.services import event_row, participants_in, record_rows
 from coil.extensions import db
 
 log = logging.getLogger(__name__)
+
+# A message this soon after another in the same room answers it, for the ledger's
+# cross-institution flag (an explicit reply always does).
+CONVERSATION_PAUSE = timedelta(minutes=30)
 
 
 @dataclass(frozen=True)
@@ -73,12 +80,90 @@ def _stored(items: list[Outgoing]) -> dict[tuple[int, str], Message]:
     return {(m.author_id, m.client_id): m for m in rows if (m.author_id, m.client_id) in keys}  # type: ignore[misc]
 
 
-def _replies(items: list[Outgoing]) -> dict[int, int]:
+@dataclass(frozen=True, slots=True)
+class _Said:
+    """Who said a message, as far as the ledger's cross-institution flag needs to know."""
+
+    room_id: int
+    author_id: int | None
+    institution_id: int | None
+    at: datetime
+
+
+def _replies(items: list[Outgoing]) -> dict[int, _Said]:
     ids = {i.reply_to_id for i in items if isinstance(i.reply_to_id, int)}
     if not ids:
         return {}
-    rows = db.session.execute(select(Message.id, Message.room_id).where(Message.id.in_(ids)))
-    return {message_id: room_id for message_id, room_id in rows}
+    rows = db.session.execute(
+        select(
+            Message.id, Message.room_id, Message.author_id, User.institution_id, Message.created_at
+        )
+        .outerjoin(User, User.id == Message.author_id)
+        .where(Message.id.in_(ids))
+    )
+    return {row[0]: _Said(*row[1:]) for row in rows}
+
+
+def _last_said(room_ids: set[int]) -> dict[int, _Said]:
+    """Return the newest stored message of each room (one query for the batch)."""
+    newest = (
+        select(func.max(Message.id)).where(Message.room_id.in_(room_ids)).group_by(Message.room_id)
+    )
+    rows = db.session.execute(
+        select(Message.room_id, Message.author_id, User.institution_id, Message.created_at)
+        .outerjoin(User, User.id == Message.author_id)
+        .where(Message.id.in_(newest))
+    )
+    return {row[0]: _Said(*row) for row in rows}
+
+
+def _ledger_rows(
+    fresh: list[Message], replied: dict[int, _Said], previous: dict[int, _Said]
+) -> list[dict[str, Any]]:
+    """Return one ``message.posted`` event per new message of a student (one more query).
+
+    A message counts as an interaction across institutions when it replies to, or comes right
+    after (within a conversation's pause, in the same room), someone of another institution.
+    """
+    people = participants_in({m.room.exchange_id for m in fresh}, {m.author_id for m in fresh})  # type: ignore[misc]
+    if not people:
+        return []
+    rows = []
+    for message in fresh:
+        institution = message.author.institution_id if message.author else None
+        before = replied.get(message.reply_to_id) if message.reply_to_id else None
+        if before is None:
+            last = previous.get(message.room_id)
+            if last is not None and message.created_at - last.at <= CONVERSATION_PAUSE:
+                before = last
+        cross = (
+            before is not None
+            and before.author_id != message.author_id
+            and before.institution_id is not None
+            and institution is not None
+            and before.institution_id != institution
+        )
+        previous[message.room_id] = _Said(
+            message.room_id, message.author_id, institution, message.created_at
+        )
+        who = people.get((message.room.exchange_id, message.author_id))  # type: ignore[arg-type]
+        if who is None:
+            continue  # a lecturer's message: not participation evidence
+        rows.append(
+            event_row(
+                kinds.MESSAGE,
+                message.room.exchange_id,
+                who,
+                subject_id=message.id,
+                cross=cross,
+                payload={
+                    "room": message.room_id,
+                    **({"reply": True} if message.reply_to_id else {}),
+                },
+                occurred_at=message.created_at,
+            )
+        )
+    return rows
 
 
 def _refusal(user: User | None, room: Room | None) -> ServiceError:
@@ -110,7 +195,7 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
         }
     )
     stored = _stored(items)
-    reply_rooms = _replies(items)
+    replied = _replies(items)
     results: list[Result] = []
     fresh: list[Message] = []
     for item in items:
@@ -134,7 +219,7 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
             if reply_to is not None:
                 if not isinstance(reply_to, int) or isinstance(reply_to, bool):
                     raise _malformed()
-                if reply_rooms.get(reply_to) != room.id:
+                if reply_to not in replied or replied[reply_to].room_id != room.id:
                     raise ServiceError(_("The message you reply to is not here."), code="not_found")
         except ServiceError as error:
             results.append(error)
@@ -155,8 +240,10 @@ def store_messages(items: list[Outgoing]) -> list[Result]:
             db.session.execute(
                 select(Room.id).where(Room.id.in_(locked)).order_by(Room.id).with_for_update()
             )
+        said_before = _last_said({message.room.id for message in fresh})
         db.session.add_all(fresh)
         db.session.flush()
+        record_rows(_ledger_rows(fresh, replied, said_before))
         for message in fresh:
             if "@" in message.body:
                 notify_mentions(message)

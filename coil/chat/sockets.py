@@ -7,12 +7,14 @@ broadcasting of stored changes to the after-commit hook.
 
 from __future__ import annotations
 
+import logging
 import time
 from typing import Any
 
 from flask import request
 from flask_babel import gettext as _
 from flask_socketio import emit, join_room
+from sqlalchemy import select
 
 from coil.accounts.models import User
 from coil.chat import rooms as room_queries
@@ -30,11 +32,13 @@ from coil.chat.socket_api import count, identifier, load_message, load_room, mal
 from coil.chat.writer import send as send_message
 from coil.core.channels import exchange_channel, room_channel
 from coil.core.errors import ServiceError
+from coil.core.sockets import current_socket_user_id, socket_transaction
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import can_view_exchange
 from coil.extensions import db, socketio
-from coil.schedule.services import record_room_presence
+from coil.schedule.services import end_room_presence, record_room_presence
 
+log = logging.getLogger(__name__)
 HISTORY_PAGE = 50
 TYPING_INTERVAL = 1.0  # seconds between two typing signals of one connection that are passed on
 _last_typing: dict[str, float] = {}
@@ -113,8 +117,11 @@ def on_join(user: User, payload: dict[str, Any]) -> dict[str, Any]:
 def on_leave(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Leave a room's presence (the connection stays subscribed if ``rooms`` subscribed it)."""
     room = load_room(payload)
-    presence().leave(room.id, request.sid)  # type: ignore[attr-defined]
+    store = presence()
+    store.leave(room.id, request.sid)  # type: ignore[attr-defined]
     announce_presence(room.id)
+    if user.id not in store.users(room.id):
+        end_room_presence(user.id, room.exchange_id, room.team_id)  # attendance minutes
     return {}
 
 
@@ -237,10 +244,18 @@ def on_disconnect(*_args: Any) -> None:
     """Take the connection out of every room's presence and tell those rooms."""
     sid = request.sid  # type: ignore[attr-defined]
     _last_typing.pop(sid, None)
+    store = presence()
+    left = store.rooms_of(sid)
+    for room_id in left:
+        store.leave(room_id, sid)
+        announce_presence(room_id)
     try:
-        store = presence()
-        for room_id in store.rooms_of(sid):
-            store.leave(room_id, sid)
-            announce_presence(room_id)
-    finally:
-        db.session.remove()
+        with socket_transaction():
+            user_id = current_socket_user_id()
+            if user_id is None:
+                return
+            for room in db.session.scalars(select(Room).where(Room.id.in_(left))):
+                if user_id not in store.users(room.id):
+                    end_room_presence(user_id, room.exchange_id, room.team_id)
+    except Exception:  # the attendance minutes must not break a disconnect
+        log.exception("could not close the attendance of connection %s", sid)

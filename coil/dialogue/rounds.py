@@ -30,6 +30,8 @@ from coil.core.events import notify
 from coil.core.time import utcnow
 from coil.dialogue.models import MAX_TURN_SECONDS, MIN_TURN_SECONDS, SpeakingRound, SpeakingTurn
 from coil.dialogue.permissions import can_steer_round
+from coil.evidence import kinds
+from coil.evidence.services import record
 from coil.exchanges.models import Enrolment
 from coil.extensions import db
 from coil.teams.models import TeamMember
@@ -183,10 +185,19 @@ def _claim(
     if claimed.rowcount != 1:
         raise ServiceError(_("The round has already moved on."), code="conflict")
     db.session.refresh(speaking_round)
-    for record in speaking_round.turns:
-        if record.position == turn and record.ended_at is None:
-            record.ended_at = now
-            record.passed = passed
+    for spoken in speaking_round.turns:
+        if spoken.position == turn and spoken.ended_at is None:
+            spoken.ended_at = now
+            spoken.passed = passed
+            db.session.flush()
+            if spoken.user_id is None:
+                continue  # the speaker's account is gone
+            record(
+                kinds.TURN_PASSED if passed else kinds.TURN_TAKEN,
+                speaking_round.room.exchange_id,
+                spoken.user_id,
+                subject_id=spoken.id,
+            )
 
 
 def _finish(speaking_round: SpeakingRound, now: datetime) -> None:

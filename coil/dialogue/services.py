@@ -26,6 +26,8 @@ from coil.core.time import utcnow
 from coil.dialogue import library
 from coil.dialogue.models import PROMPT_KINDS, PromptCard, PromptDraw
 from coil.dialogue.permissions import can_manage_prompts
+from coil.evidence import kinds
+from coil.evidence.services import record
 from coil.exchanges.models import Exchange, ExchangePhase
 from coil.extensions import db
 
@@ -229,6 +231,7 @@ def draw_card(actor: User, room: Room, kind: str | None = None) -> PromptDraw:
     draw = PromptDraw(room_id=room.id, card=_random.choice(candidates), drawn_by_id=actor.id)
     db.session.add(draw)
     db.session.flush()
+    record(kinds.CARD_DRAWN, room.exchange_id, actor, subject_id=draw.id)
     notify(
         "prompt",
         "drawn",

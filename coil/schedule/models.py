@@ -69,8 +69,12 @@ class Attendance(Base):
     source: Mapped[str] = mapped_column(String(10), default="lecturer")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Since when the person has been in the session's room without a break (None: not now);
+    # each stretch becomes a ledger event with its minutes when it ends.
+    present_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship("User", foreign_keys=[user_id])
+    session: Mapped[LiveSession] = relationship("LiveSession")
 
 
 class CalendarFeed(TimestampMixin, Base):

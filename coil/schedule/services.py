@@ -13,15 +13,19 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.core.time import is_timezone, utcnow
 from coil.core.weekly import zone
 from coil.courses.models import Course
+from coil.evidence import kinds
+from coil.evidence.models import LedgerEvent
+from coil.evidence.services import record
 from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
 from coil.extensions import db
 from coil.schedule.models import ATTENDANCE_STATUSES, Attendance, CalendarFeed, LiveSession
@@ -170,9 +174,15 @@ def mark_attendance(actor: User, session: LiveSession, user: User, status: str) 
     if row is None:
         row = Attendance(session_id=session.id, user_id=user.id)
         db.session.add(row)
+    if row.present_since is not None:
+        _close_stretch(row, utcnow())
     row.status, row.source = status, "lecturer"
     row.recorded_by_id, row.recorded_at = actor.id, utcnow()
     db.session.flush()
+    # The lecturer's word sets the minutes: the whole session when present, none otherwise.
+    # A correction is a new event for the difference, never a change to an earlier one.
+    wanted = _minutes(session.starts_at, session.ends_at) if status == "present" else 0
+    _record_minutes(row, wanted - minutes_recorded(session, user.id), "lecturer", status)
     log.info("user %s marked user %s %s at session %s", actor.id, user.id, status, session.id)
     return row
 
@@ -186,18 +196,105 @@ def record_presence(session: LiveSession, user: User) -> Attendance | None:
     if user.id not in {p.id for p in participants(session)}:
         return None
     row = _attendance(session, user)
-    if row is not None:
-        return row  # already present, or marked by a lecturer: that mark wins
-    row = Attendance(
-        session_id=session.id,
-        user_id=user.id,
-        status="present",
-        source="presence",
-        recorded_at=utcnow(),
-    )
-    db.session.add(row)
+    now = utcnow()
+    if row is None:
+        row = Attendance(
+            session_id=session.id,
+            user_id=user.id,
+            status="present",
+            source="presence",
+            recorded_at=now,
+        )
+        db.session.add(row)
+    if row.source == "presence" and row.present_since is None:
+        row.present_since = now  # a lecturer's mark wins: their minutes stand
     db.session.flush()
     return row
+
+
+def _minutes(start: datetime, end: datetime) -> int:
+    return max(0, int((end - start).total_seconds() // 60))
+
+
+def minutes_recorded(session: LiveSession, user_id: int) -> int:
+    """Return the minutes the ledger holds for ``user_id`` at ``session`` (corrections summed)."""
+    total = db.session.scalar(
+        select(func.sum(LedgerEvent.value)).where(
+            LedgerEvent.kind == kinds.SESSION_ATTENDED,
+            LedgerEvent.subject_id == session.id,
+            LedgerEvent.actor_id == user_id,
+        )
+    )
+    return int(total or 0)
+
+
+def _record_minutes(row: Attendance, minutes: int, source: str, status: str = "present") -> None:
+    if minutes:
+        record(
+            kinds.SESSION_ATTENDED,
+            row.session.exchange_id,
+            row.user_id,
+            subject_id=row.session_id,
+            value=minutes,
+            payload={"source": source, "status": status},
+            team_id=row.session.team_id,
+        )
+
+
+def _close_stretch(row: Attendance, now: datetime) -> None:
+    """Turn the stretch ``row`` has been present for into minutes on the ledger."""
+    session, since = row.session, row.present_since
+    row.present_since = None
+    if since is None:
+        return
+    minutes = _minutes(max(since, session.starts_at), min(now, session.ends_at))
+    _record_minutes(row, minutes, "presence")
+
+
+def _open_stretches(exchange_id: int, team_id: int | None, user_id: int | None = None) -> Any:
+    query = (
+        select(Attendance)
+        .join(LiveSession, LiveSession.id == Attendance.session_id)
+        .where(Attendance.present_since.is_not(None), LiveSession.exchange_id == exchange_id)
+    )
+    query = query.where(
+        LiveSession.team_id == team_id if team_id is not None else LiveSession.team_id.is_(None)
+    )
+    if user_id is not None:
+        query = query.where(Attendance.user_id == user_id)
+    return db.session.scalars(query)
+
+
+def end_room_presence(user_id: int, exchange_id: int, team_id: int | None) -> None:
+    """Close ``user_id``'s stretches at the sessions of a room they have just left entirely."""
+    now = utcnow()
+    for row in _open_stretches(exchange_id, team_id, user_id):
+        _close_stretch(row, now)
+    db.session.flush()
+
+
+def close_stretches(exchange_id: int, team_id: int | None, present: set[int]) -> None:
+    """Close the stretches of people no longer in a room (their server process stopped)."""
+    now = utcnow()
+    for row in _open_stretches(exchange_id, team_id):
+        if row.user_id not in present:
+            _close_stretch(row, now)
+    db.session.flush()
+
+
+def close_finished_stretches() -> int:
+    """Close the stretches of sessions that have ended (people still connected stay counted
+    until the end); return how many were closed."""
+    now = utcnow()
+    rows = db.session.scalars(
+        select(Attendance)
+        .join(LiveSession, LiveSession.id == Attendance.session_id)
+        .where(Attendance.present_since.is_not(None), LiveSession.ends_at <= now)
+    ).all()
+    for row in rows:
+        _close_stretch(row, now)
+    db.session.flush()
+    return len(rows)
 
 
 def feed_token_hash(token: str) -> str:

@@ -63,6 +63,7 @@ class Task(TimestampMixin, Base):
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     assignee: Mapped[User | None] = relationship("User", foreign_keys=[assignee_id])
+    space: Mapped[Space] = relationship("Space")
 
 
 class Document(TimestampMixin, Base):
@@ -75,6 +76,7 @@ class Document(TimestampMixin, Base):
     title: Mapped[str] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
+    space: Mapped[Space] = relationship("Space")
     versions: Mapped[list[DocumentVersion]] = relationship(
         "DocumentVersion",
         cascade="all, delete-orphan",

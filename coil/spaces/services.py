@@ -23,6 +23,8 @@ from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.core.events import after_commit
 from coil.core.time import utcnow
+from coil.evidence import kinds
+from coil.evidence.services import record
 from coil.exchanges.models import Exchange
 from coil.exchanges.signals import course_joined
 from coil.extensions import db
@@ -118,6 +120,7 @@ def create_task(
     )
     db.session.add(task)
     db.session.flush()
+    record(kinds.TASK_CREATED, space.exchange_id, actor, subject_id=task.id)
     log.info("task %s created in space %s by user %s", task.id, space.id, actor.id)
     return task
 
@@ -147,6 +150,8 @@ def move_task(actor: User, task: Task, status: str) -> Task:
     """Move a task to another column of the board."""
     if status not in TASK_STATUSES:
         raise ServiceError(_("Choose one of the board's columns."), field="status")
+    if status == "done" and task.status != "done":
+        record(kinds.TASK_COMPLETED, task.space.exchange_id, actor, subject_id=task.id)
     task.status = status
     task.updated_at = utcnow()
     db.session.flush()
@@ -227,6 +232,13 @@ def _add_version(
     except IntegrityError:
         # Two saves raced for the same number; the unique constraint let only one through.
         raise EditConflict((current or 0) + 1) from None
+    record(
+        kinds.DOCUMENT_SAVED,
+        document.space.exchange_id,
+        actor,
+        subject_id=version.id,
+        payload={"document": document.id, "number": version.number},
+    )
     return version
 
 
@@ -349,6 +361,7 @@ def upload_file(
         )
         db.session.add(stored)
         db.session.flush()
+        record(kinds.FILE_SHARED, space.exchange_id, actor, subject_id=stored.id)
     except BaseException:
         storage.delete(saved.key)
         raise
