@@ -7,6 +7,11 @@ locally, its frame nine days of UTC minutes that both sides of a pair share) wit
 offsets while they run. Here they are built (the only step that calls zoneinfo, through
 ``frame_offsets``), two courses' segments are walked in step for the minutes they share in each
 week, and the best window of consecutive shared teaching weeks is chosen for an exchange.
+
+A week's shared minutes are those of both sides' classes of that week, plus those of one side's
+classes of that week with the other side's of the week before, seen 7 days earlier in the same
+frame: across the date line a Monday class in Auckland runs with a Sunday class in Honolulu,
+which is in Honolulu's week before. Every such pair of classes counts once, in the later week.
 Pure: no Flask, no database.
 """
 
