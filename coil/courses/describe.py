@@ -156,6 +156,10 @@ def interval(item: Any, tz_a: str, tz_b: str) -> str:
 
 
 def _hours(minutes: int) -> str:
+    if minutes % 15:  # hours would need rounding: say the exact minutes
+        return ngettext(
+            "%(num)d shared class minute a week", "%(num)d shared class minutes a week", minutes
+        )
     if minutes % 60 == 0:
         return ngettext(
             "%(num)d shared class hour a week", "%(num)d shared class hours a week", minutes // 60
@@ -164,9 +168,27 @@ def _hours(minutes: int) -> str:
 
 
 def _weeks(p: Mapping[str, Any]) -> str:
+    blocks = p.get("blocks") or ((p["first"], p["last"], p["weeks"]),)
+    if len(blocks) == 1:
+        return ngettext(
+            "%(num)d overlapping week (%(period)s)",
+            "%(num)d overlapping weeks (%(period)s)",
+            p["weeks"],
+            period=period(p["first"], p["last"]),
+        )
     return ngettext(
-        "%(num)d overlapping week (%(period)s)",
-        "%(num)d overlapping weeks (%(period)s)",
+        "%(num)d overlapping week in %(blocks)d blocks (%(periods)s)",
+        "%(num)d overlapping weeks in %(blocks)d blocks (%(periods)s)",
+        p["weeks"],
+        blocks=len(blocks),
+        periods=_list(period(first, last) for first, last, _ in blocks),
+    )
+
+
+def _window(p: Mapping[str, Any]) -> str:
+    return ngettext(
+        "best window for the %(num)d-week exchange: %(period)s",
+        "best window for the %(num)d-week exchange: %(period)s",
         p["weeks"],
         period=period(p["first"], p["last"]),
     )
@@ -175,6 +197,18 @@ def _weeks(p: Mapping[str, Any]) -> str:
 def _sync_hours(p: Mapping[str, Any]) -> str:
     times = [interval(item, p["tz_a"], p["tz_b"]) for item in p["intervals"]]
     return _("%(hours)s: %(times)s", hours=_hours(p["minutes"]), times=", ".join(times))
+
+
+def _sync_some(p: Mapping[str, Any]) -> str:
+    times = [interval(item, p["tz_a"], p["tz_b"]) for item in p["intervals"]]
+    return _(
+        "shared class time in only %(some)d of %(weeks)d weeks, up to %(high)d minutes a week: "
+        "%(times)s",
+        some=p["weeks_with"],
+        weeks=p["weeks"],
+        high=p["high"],
+        times=", ".join(times),
+    )
 
 
 def _sync_varies(p: Mapping[str, Any]) -> str:
@@ -263,10 +297,21 @@ def _too_few_weeks(p: Mapping[str, Any]) -> str:
             "no overlapping teaching weeks, %(num)d needed",
             p["needed"],
         )
+    if p.get("longest", p["weeks"]) == p["weeks"]:
+        return ngettext(
+            "only %(num)d overlapping teaching week (%(period)s), %(needed)d needed",
+            "only %(num)d overlapping teaching weeks (%(period)s), %(needed)d needed",
+            p["weeks"],
+            period=period(p["first"], p["last"]),
+            needed=p["needed"],
+        )
     return ngettext(
-        "only %(num)d overlapping teaching week (%(period)s), %(needed)d needed",
-        "only %(num)d overlapping teaching weeks (%(period)s), %(needed)d needed",
+        "%(num)d overlapping teaching week, but at most %(longest)d in a row (%(period)s), "
+        "%(needed)d needed",
+        "%(num)d overlapping teaching weeks, but at most %(longest)d in a row (%(period)s), "
+        "%(needed)d needed",
         p["weeks"],
+        longest=p["longest"],
         period=period(p["first"], p["last"]),
         needed=p["needed"],
     )
@@ -283,7 +328,9 @@ def _no_shared_language(p: Mapping[str, Any]) -> str:
 _RENDER: Mapping[str, Callable[[Mapping[str, Any]], str]] = MappingProxyType(
     {
         "weeks": _weeks,
+        "window": _window,
         "sync_hours": _sync_hours,
+        "sync_some": _sync_some,
         "no_sync": lambda p: _("no shared class hours: asynchronous collaboration only"),
         "sync_varies": _sync_varies,
         "language": lambda p: _(

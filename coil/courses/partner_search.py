@@ -5,22 +5,32 @@ courses of the same institution, of institutions blocked either way or suspended
 without a shared working language.
 Prepared forms are cached per process keyed by (course id, version): the version comes from
 the same query, so a cached form is never stale, and any process can serve any request.
+
+A form stored by an older engine (``match_profile.is_current`` says no) is prepared again from
+the course when it is first read, and written back under the same version (the course did not
+change, only the engine's units), guarded so that it never overwrites a newer save. Server
+start-up warms the cache with every open course, which upgrades them all once.
 """
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import or_, select
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import joinedload, selectinload
 
+from coil.courses import services
 from coil.courses.matching import profile as match_profile
 from coil.courses.matching import rank as ranking
 from coil.courses.matching import reasons, verdicts
 from coil.courses.models import Course
 from coil.extensions import db
 from coil.institutions.models import Institution, PartnerRelation
+
+log = logging.getLogger(__name__)
 
 _CACHE: dict[int, tuple[int, match_profile.Prepared]] = {}
 _CACHE_LIMIT = 250_000  # about 2.2 KiB each: a bound on memory, not a tuning knob
@@ -56,9 +66,40 @@ def prepared(course: Course) -> match_profile.Prepared | None:
     hit = _CACHE.get(course.id)
     if hit is not None and hit[0] == course.version:
         return hit[1]
-    form = match_profile.load(course.prepared)
+    if match_profile.is_current(course.prepared):
+        form = match_profile.load(course.prepared)
+    else:
+        found = _prepare_again([course])
+        if course.id not in found:
+            return None
+        form = found[course.id]
     _remember(course.id, course.version, form)
     return form
+
+
+def _prepare_again(courses: Sequence[Course]) -> dict[int, match_profile.Prepared]:
+    """Prepare courses whose stored form an older engine made, and store the new forms.
+
+    The UPDATE is guarded by the version read with the course, so a save that happened since
+    (new data, new version) is never overwritten with a form of the old data.
+    """
+    found = {}
+    for course in courses:
+        try:
+            form = match_profile.prepare(services.to_profile(course))
+        except ValueError as error:  # the data no longer prepares (a zone left tzdata, say)
+            log.warning("course %s cannot be prepared for matching: %s", course.id, error)
+            continue
+        db.session.execute(
+            update(Course)
+            .where(Course.id == course.id, Course.version == course.version)
+            .values(prepared=match_profile.dump(form))
+            .execution_options(synchronize_session=False)
+        )
+        found[course.id] = form
+    if found:
+        log.info("prepared %s course forms of an older format again", len(found))
+    return found
 
 
 def _remember(course_id: int, version: int, form: match_profile.Prepared) -> None:
@@ -80,10 +121,25 @@ def _load_prepared(rows: Sequence[tuple[int, int]]) -> list[match_profile.Prepar
     for start in range(0, len(missing), _CHUNK):
         chunk = missing[start : start + _CHUNK]
         query = select(Course.id, Course.version, Course.prepared).where(Course.id.in_(chunk))
+        stale = []
         for course_id, version, data in db.session.execute(query):
-            if data is not None:
-                form = match_profile.load(data)
-                _remember(course_id, version, form)
+            if data is None:
+                continue
+            if not match_profile.is_current(data):
+                stale.append(course_id)
+                continue
+            form = match_profile.load(data)
+            _remember(course_id, version, form)
+            forms.append(form)
+        if stale:
+            courses = db.session.scalars(
+                select(Course)
+                .where(Course.id.in_(stale))
+                .options(joinedload(Course.institution), selectinload(Course.working_languages))
+            ).all()
+            versions = {course.id: course.version for course in courses}
+            for course_id, form in _prepare_again(courses).items():
+                _remember(course_id, versions[course_id], form)
                 forms.append(form)
     return forms
 
@@ -156,11 +212,14 @@ def warm_cache() -> int:
     """Load the prepared forms of every open course into this process's cache.
 
     Run in the background when a server process starts, so that the first matching request
-    does not pay for parsing thousands of forms; returns how many were loaded.
+    does not pay for parsing thousands of forms; returns how many were loaded. Forms of an
+    older format are prepared again and committed (see the module's docstring).
     """
     rows = (
         db.session.connection()
         .execute(select(Course.id, Course.version).where(Course.status == "open"))
         .all()
     )
-    return len(_load_prepared(rows))
+    loaded = len(_load_prepared(rows))
+    db.session.commit()  # keeps forms of an older format that were prepared again
+    return loaded

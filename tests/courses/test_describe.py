@@ -53,6 +53,20 @@ SAMPLES = [
         "weeks", {"weeks": 1, "needed": 1, "first": date(2025, 12, 29), "last": date(2026, 1, 2)}
     ),
     Reason(
+        "weeks",
+        {
+            "weeks": 14,
+            "needed": 2,
+            "first": date(2026, 2, 23),
+            "last": date(2026, 4, 3),
+            "blocks": (
+                (date(2026, 2, 23), date(2026, 4, 3), 6),
+                (date(2026, 4, 13), date(2026, 6, 5), 8),
+            ),
+        },
+    ),
+    Reason("window", {"weeks": 2, "first": date(2026, 3, 23), "last": date(2026, 4, 3)}),
+    Reason(
         "sync_hours",
         {
             "minutes": 90,
@@ -72,7 +86,29 @@ SAMPLES = [
             "week": date(2025, 3, 3),
         },
     ),
+    Reason(
+        "sync_hours",
+        {
+            "minutes": 35,
+            "intervals": (interval(4, "17:05", "2025-03-04T09:05", 35),),
+            "tz_a": AMS,
+            "tz_b": MEX,
+            "week": date(2025, 3, 3),
+        },
+    ),
     Reason("no_sync", {"weeks": 6}),
+    Reason(
+        "sync_some",
+        {
+            "weeks": 6,
+            "weeks_with": 2,
+            "high": 30,
+            "intervals": (interval(4, "14:00", "2025-03-04T06:00", 30),),
+            "tz_a": AMS,
+            "tz_b": MEX,
+            "week": date(2025, 3, 31),
+        },
+    ),
     Reason(
         "sync_varies",
         {"low": 30, "high": 90, "weeks": 6, "typical": 90, "weeks_at_typical": 4},
@@ -123,6 +159,16 @@ SAMPLES = [
     Reason(
         "too_few_weeks",
         {"weeks": 3, "needed": 6, "first": date(2025, 3, 3), "last": date(2025, 3, 21)},
+    ),
+    Reason(
+        "too_few_weeks",
+        {
+            "weeks": 8,
+            "needed": 6,
+            "longest": 5,
+            "first": date(2026, 11, 16),
+            "last": date(2026, 12, 18),
+        },
     ),
     Reason("too_few_weeks", {"weeks": 0, "needed": 6}),
     Reason("no_shared_language", {"target": ("en",), "candidate": ("es", "pt")}),
@@ -200,6 +246,7 @@ def test_amsterdam_and_mexico_city_read_right(app) -> None:
         texts = [describe(reason) for reason in match.reasons]
     assert texts == [
         "6 overlapping weeks (3 Mar to 11 Apr)",
+        "best window for the 6-week exchange: 3 Mar to 11 Apr",
         "1.5 shared class hours a week: Tue 14:00 to 15:30 in Amsterdam is 07:00 to 08:30 in "
         "Mexico City",
         "shared class time varies from 30 to 90 minutes a week (4 of 6 weeks have at least 90)",
@@ -215,9 +262,9 @@ def test_amsterdam_and_mexico_city_read_right(app) -> None:
     with force_locale("nl"):
         dutch = [describe(reason) for reason in match.reasons]
     assert "3 mrt" in dutch[0]
-    assert "1,5" in dutch[1]
-    assert "di 14:00" in dutch[1]
-    assert "Engels" in dutch[3]
+    assert "1,5" in dutch[2]
+    assert "di 14:00" in dutch[2]
+    assert "Engels" in dutch[4]
     assert "Mexico" in dutch[-1]
     assert "Amerika" in dutch[-1]
 
@@ -226,7 +273,7 @@ def test_details_in_other_forms(app) -> None:
     with force_locale("en"):
         assert describe(SAMPLES[1]) == "1 overlapping week (29 Dec 2025 to 2 Jan 2026)"
         # Sydney is already on Monday evening when Amsterdam is on Monday morning.
-        assert describe(SAMPLES[3]) == (
+        assert describe([s for s in SAMPLES if s.code == "sync_hours"][1]) == (
             "1 shared class hour a week: Mon 08:00 to 09:00 in Amsterdam is 18:00 to 19:00 in "
             "Sydney"
         )
@@ -234,7 +281,26 @@ def test_details_in_other_forms(app) -> None:
         assert describe(too_few[0]) == (
             "only 3 overlapping teaching weeks (3 Mar to 21 Mar), 6 needed"
         )
-        assert describe(too_few[1]) == "no overlapping teaching weeks, 6 needed"
+        assert describe(too_few[1]) == (
+            "8 overlapping teaching weeks, but at most 5 in a row (16 Nov to 18 Dec), 6 needed"
+        )
+        assert describe(too_few[2]) == "no overlapping teaching weeks, 6 needed"
+        weeks = [s for s in SAMPLES if s.code == "weeks"]
+        assert describe(weeks[2]) == (
+            "14 overlapping weeks in 2 blocks (23 Feb to 3 Apr and 13 Apr to 5 Jun)"
+        )
+        window = next(s for s in SAMPLES if s.code == "window")
+        assert describe(window) == "best window for the 2-week exchange: 23 Mar to 3 Apr"
+        minutes = [s for s in SAMPLES if s.code == "sync_hours"][2]
+        assert describe(minutes) == (
+            "35 shared class minutes a week: Tue 17:05 to 17:40 in Amsterdam is 09:05 to 09:40 "
+            "in Mexico City"
+        )
+        some = next(s for s in SAMPLES if s.code == "sync_some")
+        assert describe(some) == (
+            "shared class time in only 2 of 6 weeks, up to 30 minutes a week: Tue 14:00 to "
+            "14:30 in Amsterdam is 06:00 to 06:30 in Mexico City"
+        )
         assert describe(SAMPLES[-1]) == (
             "no shared working language (this course: English; the other course: Spanish and "
             "Portuguese)"

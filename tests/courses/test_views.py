@@ -392,6 +392,7 @@ class TestMatches:
         assert "Lecturer: Carlos" in body
         assert "Tue 14:00 to 15:30 in Amsterdam is 07:00 to 08:30 in Mexico City" in body
         assert "6 overlapping weeks (3 Mar to 11 Apr)" in body
+        assert "best window for the 6-week exchange: 3 Mar to 11 Apr" in body
         assert "working language English at level B2" in body
         assert mexico.email not in body
         assert f"/courses/{ours.id}/why/{theirs.id}" in body
@@ -405,6 +406,116 @@ class TestMatches:
         assert "Tue 07:00 to 08:30" in other  # converted to Mexico City
         assert "Best partner courses" not in other
         assert lecturer.email not in other
+
+    def test_sydney_and_amsterdam_as_new_lecturers_describe_them(
+        self, client, auth, lecturer, factory, db
+    ):
+        # The case of the outside check, typed into the form: Sydney's term is broken by the
+        # Easter break, and only its first block shares class time with Amsterdam.
+        sydney_uni = factory.institution(
+            name="Harbour University", country="AU", timezone="Australia/Sydney"
+        )
+        sydney = factory.user(
+            Role.LECTURER, sydney_uni, email="mia@harbour.example", timezone="Australia/Sydney"
+        )
+        common = {
+            **FORM,
+            "preferred_countries": [],
+            "preferred_regions": [],
+            "working_languages-1-language": "",
+            "working_languages-1-level": "",
+            "exchange_weeks": "2",
+            "sync_hours_per_week": "1",
+        }
+        auth.login(sydney.email)
+        response = auth.post(
+            "/courses/new",
+            {
+                **common,
+                "title": "Marketing in Sydney",
+                "timezone": "Australia/Sydney",
+                "first_day": "2026-02-23",
+                "last_day": "2026-06-05",
+                "blocked_periods-0-start": "2026-04-06",
+                "blocked_periods-0-end": "2026-04-10",
+                "meetings-0-weekday": "0",
+                "meetings-0-start": "18:00",
+                "meetings-0-end": "20:00",
+                "meetings-1-weekday": "3",
+                "meetings-1-start": "17:00",
+                "meetings-1-end": "18:00",
+            },
+        )
+        assert response.status_code == 302
+        ours = response.headers["Location"]
+        auth.logout()
+        auth.login(lecturer.email)
+        response = auth.post(
+            "/courses/new",
+            {
+                **common,
+                "title": "Marketing in Amsterdam",
+                "first_day": "2026-02-02",
+                "last_day": "2026-06-26",
+                "blocked_periods-0-start": "",
+                "blocked_periods-0-end": "",
+                "meetings-0-weekday": "0",
+                "meetings-0-start": "09:00",
+                "meetings-0-end": "10:00",
+                "meetings-1-weekday": "3",
+                "meetings-1-start": "08:00",
+                "meetings-1-end": "09:00",
+            },
+        )
+        assert response.status_code == 302
+        auth.logout()
+
+        auth.login(sydney.email)
+        body = text(client.get(ours))
+        assert "Marketing in Amsterdam" in body
+        assert "14 overlapping weeks in 2 blocks (23 Feb to 3 Apr and 13 Apr to 5 Jun)" in body
+        assert "best window for the 2-week exchange: 23 Mar to 3 Apr" in body
+        assert (
+            "1 shared class hour a week: Mon 19:00 to 20:00 in Sydney is 09:00 to 10:00 in "
+            "Amsterdam"
+        ) in body
+        assert "asynchronous" not in body
+
+    def test_class_times_to_the_minute(self, client, auth, lecturer, mexico, factory, db):
+        # 16:10-17:40 in Amsterdam and 09:05-10:20 in Mexico City share 70 minutes before
+        # Amsterdam's clock change and 35 after; the form takes such times as they are.
+        auth.login(lecturer.email)
+        response = auth.post(
+            "/courses/new",
+            {
+                **FORM,
+                "first_day": "2026-03-02",
+                "last_day": "2026-04-24",
+                "blocked_periods-0-start": "",
+                "blocked_periods-0-end": "",
+                "meetings-0-start": "16:10",
+                "meetings-0-end": "17:40",
+                "meetings-1-weekday": "",
+                "meetings-1-start": "",
+                "meetings-1-end": "",
+                "exchange_weeks": "4",
+            },
+        )
+        assert response.status_code == 302
+        ours = response.headers["Location"]
+        mexico_course(
+            factory,
+            mexico,
+            first_day=date(2026, 1, 12),
+            last_day=date(2026, 5, 8),
+            meetings=((1, "09:05", "10:20"),),
+        )
+        body = text(client.get(ours))
+        assert "best window for the 4-week exchange: 2 Mar to 27 Mar" in body
+        assert (
+            "70 shared class minutes a week: Tue 16:10 to 17:20 in Amsterdam is 09:10 to 10:20 "
+            "in Mexico City"
+        ) in body
 
     def test_no_matches_and_draft_hint(self, client, auth, lecturer, factory):
         course = amsterdam_course(factory, lecturer, status="draft")

@@ -27,13 +27,13 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coil.core.regions import REGION_NAMES
-from coil.core.weekly import QUARTER_MINUTES, QUARTERS_PER_WEEK
+from coil.core.weekly import FRAME_QUARTERS, QUARTER_MINUTES
 from coil.courses import isced
 
 if TYPE_CHECKING:
     from coil.courses.matching.profile import Prepared
 
-_UNION_WORDS = -(-QUARTERS_PER_WEEK // 64)  # 672 quarters of a week in 11 words
+_UNION_WORDS = -(-FRAME_QUARTERS // 64)  # 864 quarters of a week's frame in 14 words
 _DETAILED_WORDS = 3
 _FIELDS: list[tuple[str, str, int]] = [
     ("first", "<i4", 1),  # first day, proleptic Gregorian ordinal
@@ -50,7 +50,7 @@ _FIELDS: list[tuple[str, str, int]] = [
     ("country", "<i4", 1),  # 26 * letter + letter of the ISO code
     ("region", "<i4", 1),  # index in sorted REGION_NAMES
     ("region_keys", "<u8", 1),  # Bloom filter of region keys
-    ("union", "<u8", _UNION_WORDS),  # every UTC quarter of the week the course meets in
+    ("union", "<u8", _UNION_WORDS),  # every quarter of the week's frame a meeting touches
     ("unbounded", "<u1", 1),  # 1: the record holds nothing, always score exactly
 ]
 _FORMATS = {"<i4": "i", "<u8": "Q", "<f8": "d", "<u1": "B"}

@@ -1,32 +1,30 @@
 """A course profile as the matching engine reads it, and its prepared form.
 
 ``CourseProfile`` is what a lecturer describes (checked on construction); ``prepare`` turns it
-into ``Prepared``, which holds what ranking needs (teaching weeks as bits, class meetings as UTC
-quarter-hour segments) and is the only step that uses zoneinfo. ``dump`` / ``load`` store the
-prepared form as JSON-safe data and rebuild it without zoneinfo. Pure: no Flask, no database.
+into ``Prepared``, which holds what ranking needs (teaching weeks as bits, class meetings as
+segments of local weeks with their minutes, see ``weeks``) and is the only step that uses
+zoneinfo. ``dump`` / ``load`` store the prepared form as JSON-safe data and rebuild it without
+zoneinfo; ``FORMAT`` names the stored shape, and ``is_current`` tells a stored form that must be
+prepared again. Pure: no Flask, no database.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from typing import Any, Literal
 
 from coil.core.regions import REGION_NAMES, REGIONS, region_of
-from coil.core.weekly import (
-    WeeklySlot,
-    monday_of,
-    teaching_weeks,
-    week_bits,
-    week_index,
-    week_masks_by_index,
-)
+from coil.core.weekly import WeeklySlot, local_week_meetings, teaching_weeks, week_bits
 from coil.courses import isced
 from coil.courses.matching.bounds import record
 from coil.courses.matching.weeks import Segment, _segments, _union
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")
+# The stored shape of a prepared form. 1: UTC quarter-hour masks per UTC week (rounded inwards);
+# 2: minute intervals per local week, blocked days left out.
+FORMAT = 2
 DisciplinePreference = Literal["same", "different", "any"]
 
 
@@ -82,6 +80,8 @@ def _profile_problems(p: CourseProfile) -> list[str]:
         problems.append(f"the term ends ({p.last_day}) before it starts ({p.first_day})")
     if len({slot.tz for slot in p.meetings}) > 1:
         problems.append("all class meetings must be in one time zone")
+    if any(t.second or t.microsecond for slot in p.meetings for t in (slot.start, slot.end)):
+        problems.append("class meeting times are whole minutes")
     if p.expected_students < 1:
         problems.append("expected students must be at least 1")
     if p.exchange_weeks < 1:
@@ -125,7 +125,7 @@ class Prepared:
     week0: int  # week index of bit 0 of teaching
     teaching: int  # bit i set: week week0 + i is a teaching week
     segments: tuple[Segment, ...]
-    meeting_union: int  # every UTC quarter the course meets in, in any week
+    meeting_union: int  # every quarter of the week's frame a meeting touches, in any week
     # Derived from the fields above whenever a form is built (prepare, load, replace), so never
     # stale and never dumped: the numbers that bound this course's score in a columnar snapshot.
     columns: bytes = field(init=False, repr=False, compare=False)
@@ -154,17 +154,12 @@ def prepare(profile: CourseProfile) -> Prepared:
     """Precompute what ranking needs from a course profile (the only step that uses zoneinfo)."""
     weeks = teaching_weeks(profile.first_day, profile.last_day, profile.blocked)
     week0, teaching = week_bits(weeks)
-    first_monday, last_monday = monday_of(profile.first_day), monday_of(profile.last_day)
-    all_weeks = {
-        first_monday + timedelta(weeks=n)
-        for n in range(week_index(last_monday) - week_index(first_monday) + 1)
-    }
-    masks = week_masks_by_index(
-        profile.meetings, profile.first_day, profile.last_day, all_weeks - weeks
+    meetings = local_week_meetings(
+        profile.meetings, profile.first_day, profile.last_day, profile.blocked, weeks
     )
     tz = profile.meetings[0].tz if profile.meetings else ""
     region = profile.region or region_of(profile.country)
-    segments = _segments(masks, tz)
+    segments = _segments(meetings, tz)
     detailed, narrow, broad = _isced_sets(profile.isced)
     sdgs = 0
     for goal in profile.sdgs:
@@ -204,9 +199,9 @@ def prepare(profile: CourseProfile) -> Prepared:
 
 
 def dump(p: Prepared) -> dict[str, Any]:
-    """Return the prepared form as JSON-safe data (big bitmasks as hex strings)."""
+    """Return the prepared form as JSON-safe data (the teaching weeks as a hex string)."""
     return {
-        "v": 1,
+        "v": FORMAT,
         "id": p.id,
         "institution_id": p.institution_id,
         "country": p.country,
@@ -229,21 +224,40 @@ def dump(p: Prepared) -> dict[str, Any]:
         "week0": p.week0,
         "teaching": format(p.teaching, "x"),
         "segments": [
-            [first, end, format(mask, "x"), [list(step) for step in offsets]]
-            for first, end, mask, offsets in p.segments
+            [
+                first,
+                end,
+                [minute for interval in intervals for minute in interval],
+                [list(step) for step in offsets],
+            ]
+            for first, end, intervals, offsets in p.segments
         ],
     }
 
 
+def is_current(data: Mapping[str, Any]) -> bool:
+    """Tell whether stored ``dump`` output has this engine's format (else prepare it again)."""
+    return data.get("v") == FORMAT
+
+
 def load(data: Mapping[str, Any]) -> Prepared:
-    """Rebuild a prepared form from ``dump`` output, without zoneinfo."""
-    if data.get("v") != 1:
+    """Rebuild a prepared form from ``dump`` output, without zoneinfo.
+
+    Raises ValueError for another format (see ``is_current``): an older form describes the
+    course in units this engine no longer reads.
+    """
+    if not is_current(data):
         raise ValueError(f"unknown prepared-profile format {data.get('v')!r}")
     detailed, narrow, broad = _isced_sets(data["isced"])
     languages = tuple((code, int(level)) for code, level in data["languages"])
     segments = tuple(
-        (first, end, int(mask, 16), tuple((q, minutes) for q, minutes in offsets))
-        for first, end, mask, offsets in data["segments"]
+        (
+            first,
+            end,
+            tuple(zip(minutes[::2], minutes[1::2], strict=True)),
+            tuple((minute, offset) for minute, offset in offsets),
+        )
+        for first, end, minutes, offsets in data["segments"]
     )
     return Prepared(
         id=data["id"],

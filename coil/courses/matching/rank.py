@@ -3,8 +3,8 @@
 Pure logic over plain dataclasses: no Flask, no database. The flow is
 
 1. ``prepare(profile)`` once per course profile, whenever it changes. The result holds what
-   ranking needs (teaching weeks as bits, class meetings as UTC quarter-hour masks) and can be
-   stored with ``dump`` / ``load``.
+   ranking needs (teaching weeks as bits, class meetings to the minute per local week) and can
+   be stored with ``dump`` / ``load``.
 2. The SQL layer keeps open courses of other institutions that ``prefilter_bounds(target)``
    allows (date range and a shared working language): cheap, indexable, never too strict.
 3. ``rank(target, candidates, limit=20)`` drops candidates that fail a hard constraint and
@@ -14,20 +14,33 @@ Pure logic over plain dataclasses: no Flask, no database. The flow is
    at once with NumPy; candidates are then scored exactly, best bound first, until no bound
    can reach the current top. The result is the same as scoring every candidate.
 
+Weeks. A week is a calendar week (Monday to Sunday) in each course's own zone, named by its
+Monday; a course teaches in it when it has at least ``MIN_TEACHING_DAYS`` teaching weekdays
+(in its term, outside its blocked periods). A shared teaching week is one both courses teach in.
+Its shared class time is the time during which a meeting of one course runs together with a
+meeting of the other, where the later of the two meetings' local weeks is this week: usually
+both meet in the same local week, but across the date line a Monday class in Auckland runs with
+a Sunday class in Honolulu, and counts in Monday's week. Meetings on blocked days, outside the
+term or in weeks that are not teaching weeks do not happen. All of it is exact to the minute.
+Shared teaching weeks fall into blocks: unbroken runs of consecutive weeks. A week that either
+course does not teach (holiday, exam block, outside its term) ends a block: teams that wait a
+week for the other class lose the thread, so an exchange runs inside one block.
+
 Hard constraints: another institution; the institutions have not blocked each other; a shared
-working language (the pair's required level is the stricter of the two courses' minimums); at
-least the target's wanted number of consecutive teaching weeks that both courses share. A week
-that either course does not teach (holiday, exam block, outside its term) breaks the run: teams
-that wait a week for the other class lose the thread, so only an unbroken run counts. A
-teaching week has at least ``MIN_TEACHING_DAYS`` teaching weekdays; meetings in weeks that are
-not teaching weeks are left out, single holidays inside a teaching week are not.
+working language (the pair's required level is the stricter of the two courses' minimums); a
+block at least as long as the target's wanted exchange.
+
+The window. Every block that can hold the exchange is considered, and in them every window of
+the wanted number of consecutive weeks; the best window has the most typical shared minutes
+(the lower median over its weeks, a week in which either side has no class counting 0), then
+the most shared minutes in all, then is the earliest. The reasons name the shared teaching
+weeks (all of them, in blocks), the chosen window, and the shared time within that window.
 
 The score is the weighted mean of the components in ``WEIGHTS``, each 0..1, over the components
 that apply (a target that names no SDGs is not scored on SDGs):
 
-- ``sync`` (30): typical shared class minutes a week over the run, divided by the minutes the
-  target wants, capped at 1. Typical is the lower median over the weeks in which both classes
-  meet (see ``coil.core.weekly.typical_minutes``). Zero shared minutes is allowed (asynchronous
+- ``sync`` (30): typical shared class minutes a week over the best window, divided by the
+  minutes the target wants, capped at 1. Zero shared minutes is allowed (asynchronous
   collaboration only) and scores 0. Does not apply when the target wants no live hours.
 - ``discipline`` (20): ISCED-F relation; same detailed 1, same narrow 0.75, same broad 0.5,
   different 0 when the target wants the same discipline, reversed when it wants a different one.
@@ -59,11 +72,11 @@ from datetime import date, timedelta
 from types import MappingProxyType
 from typing import NamedTuple
 
-from coil.core.weekly import MIN_TEACHING_DAYS, QUARTER_MINUTES, longest_run, monday_of_index, runs
+from coil.core.weekly import MIN_TEACHING_DAYS, QUARTER_MINUTES, monday_of_index, runs
 from coil.courses.matching.bounds import descending, upper_bounds
 from coil.courses.matching.profile import Prepared
 from coil.courses.matching.verdicts import Match, _blocked_partners, _match, _Scored
-from coil.courses.matching.weeks import _typical_shared
+from coil.courses.matching.weeks import best_window
 
 WEIGHTS: Mapping[str, int] = MappingProxyType(
     {"sync": 30, "discipline": 20, "level": 15, "size": 10, "outcomes": 10, "geo": 10, "sdgs": 5}
@@ -197,8 +210,9 @@ def _score_all(
             geo = GEO_OTHER_REGION
         partial += w_geo * geo
 
-        # No week can share more than the quarters both courses ever meet in: an upper bound
-        # on the sync component, exact in floats, that prunes before the costly steps.
+        # No week can share more than the quarters of the frame both courses ever meet in: an
+        # upper bound on the sync component, exact in floats, that prunes before the costly
+        # steps.
         ceiling = (t_union & c.meeting_union).bit_count() * QUARTER_MINUTES
         if wanted:
             sync_bound = ceiling / wanted if ceiling < wanted else 1.0
@@ -213,22 +227,28 @@ def _score_all(
             continue
         low = (common & -common).bit_length() - 1
         rest = common >> low
-        if rest & (rest + 1) == 0:  # one unbroken run, the usual case
-            start, length = low, rest.bit_length()
+        if rest & (rest + 1) == 0:  # one unbroken block, the usual case
+            if rest.bit_length() < need:
+                continue
+            blocks = [(t_week0 + low, rest.bit_length())]
         else:
-            start, length = longest_run(common)
-        if length < need:
-            continue
-        lo = t_week0 + start
+            blocks = [
+                (t_week0 + start, end - start) for start, end in runs(common) if end - start >= need
+            ]
+            if not blocks:
+                continue
         if not wanted:
-            minutes = -1  # not scored; worked out for the explanation only
+            lo = minutes = -1  # not scored; the window is chosen for the explanation only
             sync: float | None = None
             raw = partial / weight
         else:
-            minutes = _typical_shared(t_segments, c.segments, lo, lo + length) if ceiling else 0
+            if ceiling:
+                lo, minutes, _ = best_window(t_segments, c.segments, blocks, need)
+            else:  # no shared minute in any week: every window is as good, take the earliest
+                lo, minutes = blocks[0][0], 0
             sync = minutes / wanted if minutes < wanted else 1.0
             raw = (partial + w_sync * sync) / weight
-        item = (-raw, c.id, c, lo, length, minutes, (sync, disc, level, size, outcomes, geo, sdgs))
+        item = (-raw, c.id, c, lo, need, minutes, (sync, disc, level, size, outcomes, geo, sdgs))
         if limit is None:
             scored.append(item)
         elif len(heap) < limit:

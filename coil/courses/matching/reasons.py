@@ -47,6 +47,8 @@ def _span(first: date, last: date) -> str:
 
 
 def _hours(minutes: int) -> str:
+    if minutes % 15:  # hours would need rounding: say the exact minutes
+        return f"{minutes} shared class minute{'' if minutes == 1 else 's'}"
     hours = f"{minutes / 60:.2f}".rstrip("0").rstrip(".")
     return f"{hours} shared class hour{'' if minutes == 60 else 's'}"
 
@@ -90,11 +92,39 @@ def _render_levels(p: Mapping[str, Any]) -> str:
     return f"EQF levels {p['target']} and {p['candidate']}"
 
 
+def _render_weeks(p: Mapping[str, Any]) -> str:
+    blocks = p.get("blocks") or ((p["first"], p["last"], p["weeks"]),)
+    if len(blocks) == 1:
+        return f"{p['weeks']} overlapping weeks ({_span(p['first'], p['last'])})"
+    spans = ", ".join(_span(first, last) for first, last, _ in blocks)
+    return f"{p['weeks']} overlapping weeks in {len(blocks)} blocks ({spans})"
+
+
+def _render_too_few_weeks(p: Mapping[str, Any]) -> str:
+    if not p["weeks"]:
+        return f"no overlapping teaching weeks, {p['needed']} needed"
+    span = _span(p["first"], p["last"])
+    if p.get("longest", p["weeks"]) == p["weeks"]:
+        return f"only {p['weeks']} overlapping teaching weeks ({span}), {p['needed']} needed"
+    return (
+        f"{p['weeks']} overlapping teaching weeks, but at most {p['longest']} in a row "
+        f"({span}), {p['needed']} needed"
+    )
+
+
 _RENDER_EN: Mapping[str, Any] = MappingProxyType(
     {
-        "weeks": lambda p: f"{p['weeks']} overlapping weeks ({_span(p['first'], p['last'])})",
+        "weeks": _render_weeks,
+        "window": lambda p: (
+            f"best window for the {p['weeks']}-week exchange: {_span(p['first'], p['last'])}"
+        ),
         "sync_hours": lambda p: (
             f"{_hours(p['minutes'])} a week: "
+            + ", ".join(format_interval(i, p["tz_a"], p["tz_b"]) for i in p["intervals"])
+        ),
+        "sync_some": lambda p: (
+            f"shared class time in only {p['weeks_with']} of {p['weeks']} weeks, up to "
+            f"{p['high']} minutes a week: "
             + ", ".join(format_interval(i, p["tz_a"], p["tz_b"]) for i in p["intervals"])
         ),
         "no_sync": lambda p: "no shared class hours: asynchronous collaboration only",
@@ -116,12 +146,7 @@ _RENDER_EN: Mapping[str, Any] = MappingProxyType(
         "geo": _render_geo,
         "same_institution": lambda p: "same institution",
         "institutions_blocked": lambda p: "the two institutions do not pair with each other",
-        "too_few_weeks": lambda p: (
-            f"only {p['weeks']} overlapping teaching weeks ({_span(p['first'], p['last'])}), "
-            f"{p['needed']} needed"
-            if p["weeks"]
-            else f"no overlapping teaching weeks, {p['needed']} needed"
-        ),
+        "too_few_weeks": _render_too_few_weeks,
         "no_shared_language": lambda p: (
             "no shared working language (target: "
             f"{', '.join(p['target'])}; candidate: {', '.join(p['candidate'])})"

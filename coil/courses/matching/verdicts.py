@@ -4,6 +4,11 @@ Builds a ``Match`` (score, components and reasons) from a candidate that ``rank`
 for a course that ``rank`` drops, lists the hard constraints it fails (``explain_exclusion``).
 Every ``Reason`` the engine emits is constructed here. Local times in the reasons come from the
 UTC offsets that ``prepare`` stored: no zoneinfo call. Pure: no Flask, no database.
+
+The week reasons: ``weeks`` counts every shared teaching week and lists the blocks they fall in
+(its ``first`` and ``last`` are the block that holds the chosen window, where the exchange can
+run), ``window`` names the chosen window, and ``sync_hours`` / ``sync_varies`` / ``sync_some`` /
+``no_sync`` describe the shared class time over exactly the window's weeks.
 """
 
 from __future__ import annotations
@@ -13,11 +18,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from coil.core.weekly import describe_mask, longest_run, monday_of_index
+from coil.core.weekly import monday_of_index, runs
 from coil.courses import isced
 from coil.courses.matching.profile import CEFR_LEVELS, Prepared
 from coil.courses.matching.reasons import Reason
-from coil.courses.matching.weeks import _shared_spans, _typical_shared
+from coil.courses.matching.weeks import best_window, shared_times, window_spans
 
 _RELATIONS = ("same_detailed", "same_narrow", "same_broad", "different")
 _COMPONENT_ORDER = ("sync", "discipline", "level", "size", "outcomes", "geo", "sdgs")
@@ -32,7 +37,8 @@ class Match:
 
 
 # One candidate as the scoring loop of ``rank`` keeps it: (-raw score 0..1, id, candidate, first
-# week of the shared run, its length, typical shared minutes or -1, values in _COMPONENT_ORDER).
+# week of the chosen window or -1, the window's length, its typical shared minutes or -1 (with a
+# window of -1: not chosen yet), values in _COMPONENT_ORDER).
 _Scored = tuple[float, int, Prepared, int, int, int, tuple[float | None, ...]]
 
 
@@ -46,22 +52,22 @@ def _blocked_partners(institution_id: int, pairs: Collection[frozenset[int]]) ->
     )
 
 
-def _common_run(t: Prepared, c: Prepared) -> tuple[int, int]:
+def _blocks(t: Prepared, c: Prepared) -> list[tuple[int, int]]:
+    # Every unbroken run of shared teaching weeks as (first week index, length), in week order.
     shift = c.week0 - t.week0
     common = t.teaching & (c.teaching << shift if shift >= 0 else c.teaching >> -shift)
-    start, length = longest_run(common)
-    return t.week0 + start, length
+    return [(t.week0 + start, end - start) for start, end in runs(common)]
 
 
 def _match(target: Prepared, item: _Scored) -> Match:
-    neg_raw, _, c, lo, length, minutes, values = item
+    neg_raw, _, c, lo, _, minutes, values = item
     components = {
         name: value
         for name, value in zip(_COMPONENT_ORDER, values, strict=True)
         if value is not None
     }
     return Match(
-        c.id, int(-neg_raw * 100 + 0.5), components, tuple(_reasons(target, c, lo, length, minutes))
+        c.id, int(-neg_raw * 100 + 0.5), components, tuple(_reasons(target, c, lo, minutes))
     )
 
 
@@ -81,19 +87,37 @@ def _pair_language(t: Prepared, c: Prepared) -> tuple[str, int]:
 
 
 def _run_dates(t: Prepared, c: Prepared, lo: int, length: int) -> tuple[date, date]:
+    # The first and last day both courses teach in weeks [lo, lo + length), Monday to Friday.
     first = max(monday_of_index(lo), t.first_day, c.first_day)
     last = min(monday_of_index(lo + length - 1) + timedelta(days=4), t.last_day, c.last_day)
     return first, last
 
 
-def _reasons(t: Prepared, c: Prepared, lo: int, length: int, minutes: int) -> list[Reason]:
-    if minutes < 0:
-        minutes = _typical_shared(t.segments, c.segments, lo, lo + length)
-    first, last = _run_dates(t, c, lo, length)
+def _reasons(t: Prepared, c: Prepared, lo: int, minutes: int) -> list[Reason]:
+    need = t.exchange_weeks
+    blocks = _blocks(t, c)
+    if lo < 0 or minutes < 0:
+        eligible = [block for block in blocks if block[1] >= need]
+        lo, minutes, _ = best_window(t.segments, c.segments, eligible, need)
+    block_lo, block_length = next(b for b in blocks if b[0] <= lo < b[0] + b[1])
+    first, last = _run_dates(t, c, block_lo, block_length)
+    window_first, window_last = _run_dates(t, c, lo, need)
     reasons = [
-        Reason("weeks", {"weeks": length, "needed": t.exchange_weeks, "first": first, "last": last})
+        Reason(
+            "weeks",
+            {
+                "weeks": sum(length for _, length in blocks),
+                "needed": need,
+                "first": first,  # the block that holds the window
+                "last": last,
+                "blocks": tuple(
+                    (*_run_dates(t, c, start, length), length) for start, length in blocks
+                ),
+            },
+        ),
+        Reason("window", {"weeks": need, "first": window_first, "last": window_last}),
     ]
-    reasons += _sync_reasons(t, c, lo, length, minutes)
+    reasons += _sync_reasons(t, c, lo, need, minutes)
     code, level = _pair_language(t, c)
     reasons.append(Reason("language", {"language": code, "level": CEFR_LEVELS[level]}))
     if t.instruction and c.instruction and (code in t.instruction) != (code in c.instruction):
@@ -111,28 +135,44 @@ def _reasons(t: Prepared, c: Prepared, lo: int, length: int, minutes: int) -> li
     return reasons
 
 
-def _sync_reasons(t: Prepared, c: Prepared, lo: int, length: int, minutes: int) -> list[Reason]:
+def _sync_reasons(t: Prepared, c: Prepared, lo: int, need: int, minutes: int) -> list[Reason]:
+    # Every figure is over the same weeks: the window's, each counted once.
+    spans = window_spans(t.segments, c.segments, lo, need)
+    high = max(span[2] for span in spans)
+    if high == 0:
+        return [Reason("no_sync", {"weeks": need})]
     if minutes == 0:
-        return [Reason("no_sync", {"weeks": length})]
-    spans = _shared_spans(t.segments, c.segments, lo, lo + length)
+        # At most half of the window's weeks share time: say so, and show the best week.
+        span = next(span for span in spans if span[2] == high)
+        return [
+            Reason(
+                "sync_some",
+                {
+                    "weeks": need,
+                    "weeks_with": sum(end - start for start, end, m, _, _ in spans if m),
+                    "high": high,
+                    "intervals": tuple(shared_times(span)),
+                    "tz_a": t.tz,
+                    "tz_b": c.tz,
+                    "week": monday_of_index(span[0]),
+                },
+            )
+        ]
     # Show the first week that has the typical minutes, so the numbers can be checked.
-    first, _, _, mask, offsets_t, offsets_c = next(span for span in spans if span[2] == minutes)
-    monday = monday_of_index(first)
-    intervals = tuple(describe_mask(mask, offsets_t, offsets_c, monday))
+    span = next(span for span in spans if span[2] == minutes)
     reasons = [
         Reason(
             "sync_hours",
             {
                 "minutes": minutes,
-                "intervals": intervals,
+                "intervals": tuple(shared_times(span)),
                 "tz_a": t.tz,
                 "tz_b": c.tz,
-                "week": monday,
+                "week": monday_of_index(span[0]),
             },
         )
     ]
     low = min(span[2] for span in spans)
-    high = max(span[2] for span in spans)
     if low != high:
         reasons.append(
             Reason(
@@ -140,10 +180,10 @@ def _sync_reasons(t: Prepared, c: Prepared, lo: int, length: int, minutes: int) 
                 {
                     "low": low,
                     "high": high,
-                    "weeks": sum(span[1] - span[0] for span in spans),
+                    "weeks": need,
                     "typical": minutes,
                     "weeks_at_typical": sum(
-                        span[1] - span[0] for span in spans if span[2] >= minutes
+                        end - start for start, end, m, _, _ in spans if m >= minutes
                     ),
                 },
             )
@@ -203,11 +243,16 @@ def explain_exclusion(
         target.institution_id, blocked_institution_pairs
     ):
         reasons.append(Reason("institutions_blocked", {}))
-    lo, length = _common_run(target, candidate)
-    if length < target.exchange_weeks:
-        params: dict[str, Any] = {"weeks": length, "needed": target.exchange_weeks}
-        if length:
-            params["first"], params["last"] = _run_dates(target, candidate, lo, length)
+    blocks = _blocks(target, candidate)
+    longest = max(blocks, key=lambda block: block[1], default=None)  # the earliest on a tie
+    if longest is None or longest[1] < target.exchange_weeks:
+        params: dict[str, Any] = {
+            "weeks": sum(length for _, length in blocks),
+            "needed": target.exchange_weeks,
+        }
+        if longest is not None:
+            params["longest"] = longest[1]
+            params["first"], params["last"] = _run_dates(target, candidate, *longest)
         reasons.append(Reason("too_few_weeks", params))
     if target.language_set.isdisjoint(candidate.language_set):
         reasons.append(

@@ -110,6 +110,7 @@ class TestExamples:
         assert match.score == 87
         assert texts(match) == [
             "6 overlapping weeks (3 Mar to 11 Apr)",
+            "best window for the 6-week exchange: 3 Mar to 11 Apr",
             "1.5 shared class hours a week: Tue 14:00 to 15:30 in Europe/Amsterdam is 07:00 to "
             "08:30 in America/Mexico_City",
             "shared class time varies from 30 to 90 minutes a week (4 of 6 weeks have at least 90)",
@@ -121,13 +122,15 @@ class TestExamples:
             "shared learning outcomes: teamwork",
             "partner in MX (Americas)",
         ]
-        weeks, sync = match.reasons[0], match.reasons[1]
+        weeks, window, sync = match.reasons[:3]
         assert weeks.params == {
             "weeks": 6,
             "needed": 6,
             "first": date(2025, 3, 3),
             "last": date(2025, 4, 11),
+            "blocks": ((date(2025, 3, 3), date(2025, 4, 11), 6),),
         }
+        assert window.params == {"weeks": 6, "first": date(2025, 3, 3), "last": date(2025, 4, 11)}
         assert sync.params["minutes"] == 90
         assert sync.params["week"] == date(2025, 3, 3)
 
@@ -157,8 +160,9 @@ class TestExamples:
             meetings=(slot(0, "18:00", "20:00", SYD),),
         )
         (match,) = rank(prepare(target), [prepare(sydney)])
-        assert texts(match)[:3] == [
+        assert texts(match)[:4] == [
             "9 overlapping weeks (4 Jan to 5 Mar)",
+            "best window for the 8-week exchange: 4 Jan to 26 Feb",
             "1.5 shared class hours a week: Mon 08:30 to 10:00 in Europe/Amsterdam is 18:30 to "
             "20:00 in Australia/Sydney",
             "working language English at level B2",
@@ -168,7 +172,7 @@ class TestExamples:
     def test_a_southern_term_broken_by_the_summer_break(self) -> None:
         # Amsterdam's autumn term against Sydney's summer term with its break from 21 Dec to
         # 8 Jan: 16 Nov to 18 Dec is 5 weeks, 11 to 29 Jan another 3. A 6-week exchange fits
-        # in neither run.
+        # in neither block; a 5-week one in the first.
         target = amsterdam(
             first_day=date(2026, 9, 7),
             last_day=date(2027, 1, 29),
@@ -187,10 +191,14 @@ class TestExamples:
         assert rank(prepare(target), [prepare(sydney)]) == []
         (reason,) = explain_exclusion(prepare(target), prepare(sydney))
         assert render_en(reason) == (
-            "only 5 overlapping teaching weeks (16 Nov to 18 Dec), 6 needed"
+            "8 overlapping teaching weeks, but at most 5 in a row (16 Nov to 18 Dec), 6 needed"
         )
         (match,) = rank(prepare(replace(target, exchange_weeks=5)), [prepare(sydney)])
-        assert texts(match)[0] == "5 overlapping weeks (16 Nov to 18 Dec)"
+        assert texts(match)[:2] == [
+            "8 overlapping weeks in 2 blocks (16 Nov to 18 Dec, 11 Jan to 29 Jan)",
+            "best window for the 5-week exchange: 16 Nov to 18 Dec",
+        ]
+        assert match.reasons[0].params["first"] == date(2026, 11, 16)
 
     def test_no_shared_class_hours(self) -> None:
         online = mexico_city(meetings=())
@@ -275,6 +283,187 @@ class TestExamples:
         assert texts(match)[-1] == "partner in BR (Americas), a preferred country"
 
 
+class TestIssueCases:
+    """The classes of defect an outside check found, end to end through ``rank`` and the reasons."""
+
+    def test_sydney_amsterdam_is_matched_in_the_block_that_shares_an_hour(self) -> None:
+        # Sydney's term is broken by the Easter break (6-10 April): 14 shared teaching weeks in
+        # two blocks. In the first, Sydney Mon 18:00-20:00 AEDT (07:00-09:00 UTC) meets
+        # Amsterdam Mon 09:00-10:00 CET (08:00-09:00 UTC) every week, and once Amsterdam is on
+        # summer time (29 March) the Thursday classes meet too; after Sydney leaves summer time
+        # on 5 April nothing is shared. The longer, second block must not hide the first.
+        sydney = profile(
+            id=3,
+            institution_id=3,
+            country="AU",
+            first_day=date(2026, 2, 23),
+            last_day=date(2026, 6, 5),
+            blocked=((date(2026, 4, 6), date(2026, 4, 10)),),
+            meetings=(slot(0, "18:00", "20:00", SYD), slot(3, "17:00", "18:00", SYD)),
+            exchange_weeks=2,
+            sync_hours_per_week=1,
+        )
+        europe = profile(
+            first_day=date(2026, 2, 2),
+            last_day=date(2026, 6, 26),
+            meetings=(slot(0, "09:00", "10:00", AMS), slot(3, "08:00", "09:00", AMS)),
+            exchange_weeks=2,
+            sync_hours_per_week=1,
+        )
+        (match,) = rank(prepare(sydney), [prepare(europe)])
+        assert match.components["sync"] == 1.0
+        assert texts(match)[:4] == [
+            "14 overlapping weeks in 2 blocks (23 Feb to 3 Apr, 13 Apr to 5 Jun)",
+            "best window for the 2-week exchange: 23 Mar to 3 Apr",
+            "1 shared class hour a week: Mon 19:00 to 20:00 in Australia/Sydney is 09:00 to "
+            "10:00 in Europe/Amsterdam",
+            "shared class time varies from 60 to 120 minutes a week (2 of 2 weeks have at "
+            "least 60)",
+        ]
+        weeks = match.reasons[0].params
+        assert (weeks["weeks"], weeks["first"], weeks["last"]) == (
+            14,
+            date(2026, 2, 23),
+            date(2026, 4, 3),
+        )
+        (back,) = rank(prepare(europe), [prepare(sydney)])
+        assert texts(back)[:3] == [
+            "14 overlapping weeks in 2 blocks (23 Feb to 3 Apr, 13 Apr to 5 Jun)",
+            "best window for the 2-week exchange: 23 Mar to 3 Apr",
+            "1 shared class hour a week: Mon 09:00 to 10:00 in Europe/Amsterdam is 19:00 to "
+            "20:00 in Australia/Sydney",
+        ]
+
+    def test_a_monday_morning_class_in_tokyo_is_one_window_every_week(self) -> None:
+        # Tokyo Mon 08:30-10:00 and Sydney Mon 10:00-11:30 are on Sunday evening in UTC and
+        # share 23:30-00:30 UTC, across Monday 00:00 UTC, in every week including the first.
+        term = {"first_day": date(2026, 2, 23), "last_day": date(2026, 3, 27), "exchange_weeks": 5}
+        tokyo = profile(meetings=(slot(0, "08:30", "10:00", "Asia/Tokyo"),), **term)
+        sydney = profile(id=2, institution_id=2, meetings=(slot(0, "10:00", "11:30", SYD),), **term)
+        (match,) = rank(prepare(tokyo), [prepare(sydney)])
+        assert texts(match)[:3] == [
+            "5 overlapping weeks (23 Feb to 27 Mar)",
+            "best window for the 5-week exchange: 23 Feb to 27 Mar",
+            "1 shared class hour a week: Mon 08:30 to 09:30 in Asia/Tokyo is 10:30 to 11:30 "
+            "in Australia/Sydney",
+        ]
+        assert "sync_varies" not in codes(list(match.reasons))
+
+    def test_auckland_monday_meets_honolulu_sunday_across_the_date_line(self) -> None:
+        # Auckland Mon 12:00-14:00 NZDT is Sun 13:00-15:00 HST (Sunday 23:00 to Monday 01:00
+        # UTC): the two classes run together every week, the first included, as Honolulu
+        # already teaches the Sunday before.
+        auckland = profile(
+            first_day=date(2026, 3, 2),
+            last_day=date(2026, 3, 27),
+            meetings=(slot(0, "12:00", "14:00", "Pacific/Auckland"),),
+            exchange_weeks=4,
+        )
+        honolulu = profile(
+            id=2,
+            institution_id=2,
+            country="US",
+            first_day=date(2026, 2, 23),
+            last_day=date(2026, 3, 27),
+            meetings=(slot(6, "13:00", "15:00", "Pacific/Honolulu"),),
+            exchange_weeks=4,
+        )
+        (match,) = rank(prepare(auckland), [prepare(honolulu)])
+        assert texts(match)[:3] == [
+            "4 overlapping weeks (2 Mar to 27 Mar)",
+            "best window for the 4-week exchange: 2 Mar to 27 Mar",
+            "2 shared class hours a week: Mon 12:00 to 14:00 in Pacific/Auckland is Sun 13:00 "
+            "to 15:00 in Pacific/Honolulu",
+        ]
+        assert "sync_varies" not in codes(list(match.reasons))
+        (back,) = rank(prepare(honolulu), [prepare(auckland)])
+        assert texts(back)[2] == (
+            "2 shared class hours a week: Sun 13:00 to 15:00 in Pacific/Honolulu is Mon 12:00 "
+            "to 14:00 in Pacific/Auckland"
+        )
+
+    def test_times_off_the_quarter_hour_count_to_the_minute(self) -> None:
+        # Amsterdam 16:10-17:40 is 15:10-16:40 UTC until 29 March, 14:10-15:40 UTC after;
+        # Mexico City 09:05-10:20 is 15:05-16:20 UTC: 70 minutes in winter, 35 in summer.
+        europe = profile(
+            first_day=date(2026, 3, 2),
+            last_day=date(2026, 4, 24),
+            meetings=(slot(1, "16:10", "17:40", AMS),),
+            exchange_weeks=8,
+        )
+        mexico = mexico_city(
+            first_day=date(2026, 1, 12),
+            last_day=date(2026, 5, 8),
+            meetings=(slot(1, "09:05", "10:20", MEX),),
+        )
+        (match,) = rank(prepare(europe), [prepare(mexico)])
+        assert texts(match)[1:4] == [
+            "best window for the 8-week exchange: 2 Mar to 24 Apr",
+            "35 shared class minutes a week: Tue 17:05 to 17:40 in Europe/Amsterdam is 09:05 "
+            "to 09:40 in America/Mexico_City",
+            "shared class time varies from 35 to 70 minutes a week (8 of 8 weeks have at least 35)",
+        ]
+        (match,) = rank(prepare(replace(europe, exchange_weeks=4)), [prepare(mexico)])
+        assert match.components["sync"] == pytest.approx(70 / 90)
+        assert texts(match)[1:3] == [
+            "best window for the 4-week exchange: 2 Mar to 27 Mar",
+            "70 shared class minutes a week: Tue 16:10 to 17:20 in Europe/Amsterdam is 09:10 "
+            "to 10:20 in America/Mexico_City",
+        ]
+
+    def test_some_weeks_share_time_but_not_most(self) -> None:
+        # Amsterdam Tue 14:00-15:30 meets Mexico City Tue 06:00-06:30 only in summer time
+        # (12:00-13:30 UTC against 12:00-12:30 UTC): 2 of the 6 weeks.
+        europe = amsterdam(first_day=date(2025, 3, 3), last_day=date(2025, 4, 11))
+        early = mexico_city(meetings=(slot(1, "06:00", "06:30", MEX),))
+        (match,) = rank(prepare(europe), [prepare(early)])
+        assert match.components["sync"] == 0.0
+        assert texts(match)[2] == (
+            "shared class time in only 2 of 6 weeks, up to 30 minutes a week: Tue 14:00 to "
+            "14:30 in Europe/Amsterdam is 06:00 to 06:30 in America/Mexico_City"
+        )
+
+    def test_classes_on_blocked_days_do_not_happen(self) -> None:
+        # Easter Monday 6 April 2026 is blocked in Amsterdam; the week still has four teaching
+        # days, but its Monday class does not take place.
+        europe = profile(
+            first_day=date(2026, 3, 2),
+            last_day=date(2026, 4, 24),
+            blocked=((date(2026, 4, 6), date(2026, 4, 6)),),
+            meetings=(slot(0, "14:00", "15:30", AMS),),
+            exchange_weeks=8,
+        )
+        mexico = mexico_city(
+            first_day=date(2026, 1, 12),
+            last_day=date(2026, 5, 8),
+            meetings=(slot(0, "06:00", "07:30", MEX),),
+        )
+        (match,) = rank(prepare(europe), [prepare(mexico)])
+        varies = next(r for r in match.reasons if r.code == "sync_varies")
+        assert (varies.params["low"], varies.params["high"]) == (0, 90)
+
+    def test_too_few_weeks_in_a_row_counts_every_shared_week(self) -> None:
+        target = amsterdam(
+            first_day=date(2026, 9, 7),
+            last_day=date(2027, 1, 29),
+            blocked=((date(2026, 12, 21), date(2027, 1, 1)),),
+            meetings=(slot(0, "08:30", "10:30", AMS),),
+        )
+        sydney = profile(
+            id=3,
+            institution_id=3,
+            country="AU",
+            first_day=date(2026, 11, 16),
+            last_day=date(2027, 3, 5),
+            blocked=((date(2026, 12, 21), date(2027, 1, 8)),),
+            meetings=(slot(0, "18:00", "20:00", SYD),),
+        )
+        (reason,) = explain_exclusion(prepare(target), prepare(sydney))
+        assert render_en(reason) == (
+            "8 overlapping teaching weeks, but at most 5 in a row (16 Nov to 18 Dec), 6 needed"
+        )
+
+
 class TestHardConstraints:
     def setup_method(self) -> None:
         self.target = prepare(amsterdam())
@@ -301,13 +490,20 @@ class TestHardConstraints:
         (reason,) = explain_exclusion(self.target, short)
         assert reason == Reason(
             "too_few_weeks",
-            {"weeks": 4, "needed": 6, "first": date(2025, 3, 3), "last": date(2025, 3, 28)},
+            {
+                "weeks": 4,
+                "needed": 6,
+                "longest": 4,
+                "first": date(2025, 3, 3),
+                "last": date(2025, 3, 28),
+            },
         )
 
     def test_a_blocked_week_breaks_the_run(self) -> None:
         easter = prepare(mexico_city(blocked=((date(2025, 3, 24), date(2025, 3, 28)),)))
         assert rank(self.target, [easter]) == []
-        assert explain_exclusion(self.target, easter)[0].params["weeks"] == 3
+        params = explain_exclusion(self.target, easter)[0].params
+        assert (params["weeks"], params["longest"]) == (5, 3)
 
     def test_no_overlap_at_all(self) -> None:
         autumn = prepare(mexico_city(first_day=date(2025, 9, 1), last_day=date(2025, 12, 12)))
@@ -685,17 +881,18 @@ def _score_all_reference(
         else:
             geo = ranking.GEO_OTHER_REGION
         partial += w["geo"] * geo
-        lo, length = verdicts._common_run(target, c)
-        if length < target.exchange_weeks:
+        need = target.exchange_weeks
+        blocks = [block for block in verdicts._blocks(target, c) if block[1] >= need]
+        if not blocks:
             continue
         if not wanted:
-            minutes, sync, raw = -1, None, partial / weight
+            lo, minutes, sync, raw = -1, -1, None, partial / weight
         else:
-            minutes = ranking._typical_shared(target.segments, c.segments, lo, lo + length)
+            lo, minutes, _ = weeks.best_window(target.segments, c.segments, blocks, need)
             sync = minutes / wanted if minutes < wanted else 1.0
             raw = (partial + w["sync"] * sync) / weight
         values = (sync, disc, level, size, outcomes, geo, sdgs)
-        scored.append((-raw, c.id, c, lo, length, minutes, values))
+        scored.append((-raw, c.id, c, lo, need, minutes, values))
     return sorted(scored, key=lambda item: (item[0], item[1]))
 
 
@@ -762,7 +959,7 @@ class TestColumns:
         _, pool = _pool(seed=7, size=50)
         for p in pool:
             assert load(dump(p)).columns == p.columns
-            assert dump(load(dump(p)))["v"] == 1  # derived data: the stored format is unchanged
+            assert dump(load(dump(p)))["v"] == 2  # derived data: the stored format is unchanged
         moved = replace(pool[0], eqf=pool[0].eqf + 1)
         assert moved.columns != pool[0].columns
         assert moved.columns == replace(moved, id=99).columns
@@ -772,7 +969,7 @@ class TestColumns:
         odd = [
             replace(pool[0], id=1000, detailed=frozenset({"4242"}) | pool[0].detailed),
             replace(pool[1], id=1001, country="Narnia"),
-            replace(pool[2], id=1002, meeting_union=1 << 704),
+            replace(pool[2], id=1002, meeting_union=1 << 896),
         ]
         assert all(bounds_module.is_unbounded(p) for p in odd)
         candidates = pool + odd
