@@ -462,6 +462,108 @@ def test_every_diagnosis_renders():
     ]
 
 
+# -- cohorts the heuristic gets wrong (tracker: Cape Town and Surabaya) ------------------------------
+
+# Cape Town (Africa/Johannesburg) is UTC+2 and Surabaya (Asia/Jakarta) UTC+7 all year: neither
+# changes its clocks, so a local weekly window is a fixed UTC window.
+CAPE_TOWN, SURABAYA = 2, 7
+
+
+def local(offset: int, *windows: tuple[int, int, int]) -> int:
+    """Return the UTC mask of local (weekday, start hour, end hour) windows at a UTC offset."""
+    mask = 0
+    for day, start, end in windows:
+        for slot in range(start * 4, end * 4):
+            mask |= 1 << ((day * SLOTS_PER_DAY + slot - offset * 4) % (7 * SLOTS_PER_DAY))
+    return mask
+
+
+def exchange(cape_town, surabaya) -> list[Student]:
+    """Build the students of course 1 (Cape Town) and course 2 (Surabaya) from local windows."""
+    students = [student(i, 1, avail=local(CAPE_TOWN, *w)) for i, w in enumerate(cape_town, 1)]
+    start = len(students) + 1
+    students += [student(i, 2, avail=local(SURABAYA, *w)) for i, w in enumerate(surabaya, start)]
+    return students
+
+
+# The tracker's cohort: 9 in Cape Town and 11 in Surabaya, teams of 4 (3 to 5), one shared hour.
+# Five teams of 4 cannot hold two Cape Town students each, four teams of 5 can (and do, below).
+ISSUE_CAPE_TOWN = [
+    [(0, 9, 12), (1, 9, 12), (3, 10, 13)],
+    [(1, 8, 12), (4, 9, 11)],
+    [(1, 8, 12), (3, 9, 12), (4, 8, 12)],
+    [(2, 9, 13), (3, 10, 12)],
+    [(0, 9, 13), (2, 8, 12), (3, 10, 12)],
+    [(3, 10, 13), (4, 9, 11)],
+    [(1, 8, 10), (4, 10, 13)],
+    [(0, 10, 13), (2, 8, 11)],
+    [(0, 8, 12), (2, 10, 14), (3, 9, 12)],
+]
+ISSUE_SURABAYA = [
+    [(3, 12, 15), (4, 13, 17)],
+    [(1, 12, 16), (4, 14, 17)],
+    [(0, 12, 14), (2, 14, 18), (4, 12, 14)],
+    [(2, 14, 18), (3, 13, 17), (4, 12, 14)],
+    [(2, 13, 17), (3, 14, 18), (4, 13, 15)],
+    [(2, 12, 16), (3, 12, 14)],
+    [(0, 12, 15), (1, 13, 15), (3, 12, 14)],
+    [(0, 12, 14), (4, 14, 16)],
+    [(0, 12, 16), (3, 13, 15)],
+    [(1, 14, 16), (4, 13, 15)],
+    [(0, 14, 16), (3, 13, 15)],
+]
+# Ten and ten: five teams of 4 with two from each course exist, but the repair does not find them.
+MISSED_CAPE_TOWN = [
+    [(2, 10, 12), (3, 9, 11), (4, 10, 12)],
+    [(1, 8, 12), (4, 8, 10)],
+    [(1, 10, 13), (4, 9, 11)],
+    [(0, 8, 10), (1, 9, 12)],
+    [(2, 9, 12), (4, 10, 14)],
+    [(0, 8, 10), (3, 8, 12)],
+    [(0, 10, 14), (1, 9, 12), (2, 9, 12)],
+    [(1, 9, 12), (4, 10, 13)],
+    [(0, 9, 13), (4, 10, 14)],
+    [(0, 9, 11), (1, 9, 12)],
+]
+MISSED_SURABAYA = [
+    [(0, 13, 16), (3, 13, 16), (4, 13, 16)],
+    [(2, 13, 17), (3, 12, 14)],
+    [(0, 13, 17), (2, 13, 16)],
+    [(3, 14, 18), (4, 14, 18)],
+    [(0, 13, 16), (2, 14, 18), (4, 14, 16)],
+    [(0, 13, 16), (3, 13, 16)],
+    [(2, 13, 16), (3, 13, 17), (4, 12, 15)],
+    [(0, 12, 16), (2, 14, 17)],
+    [(2, 14, 17), (3, 12, 14)],
+    [(2, 13, 16), (3, 13, 16)],
+]
+
+
+def per_course(result, students) -> list[Counter]:
+    by_id = {s.id: s for s in students}
+    return [Counter(by_id[sid].course_id for sid in team) for team in result.teams]
+
+
+@pytest.mark.xfail(strict=True, reason="tracker: one alone 'too few students there for two'")
+def test_nobody_is_alone_from_a_class_big_enough_for_two_per_team():
+    students = exchange(ISSUE_CAPE_TOWN, ISSUE_SURABAYA)
+    result = run(students, [1, 2])
+    assert result.ok, [render_en(item) for item in result.infeasible]
+    assert [len(team) for team in result.teams] == [5, 5, 5, 5]
+    assert all(counts[1] >= 2 and counts[2] >= 2 for counts in per_course(result, students))
+    reasons = {reason.code for report in result.reports for reason in report.reasons}
+    assert "alone_from_course" not in reasons
+
+
+@pytest.mark.xfail(strict=True, reason="tracker: the repair misses a valid plan")
+def test_a_plan_the_repair_misses_is_found_by_the_exact_search():
+    students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
+    result = run(students, [1, 2])
+    assert result.ok, [render_en(item) for item in result.infeasible]
+    assert all(counts == {1: 2, 2: 2} for counts in per_course(result, students))
+    assert check_hard(result.teams, students, [1, 2], make()) == []
+
+
 # -- late joiners and drop-outs -------------------------------------------------------------------
 
 
