@@ -314,8 +314,8 @@ _INFEASIBLE: Mapping[str, Callable[[Infeasible, Context], str]] = {
         cohort=i.message_params["cohort"],
     ),
     "course_too_small": lambda i, ctx: _(
-        "%(course)s has %(students)d students for %(teams)d teams: some teams would have "
-        "nobody from it",
+        "%(course)s has %(students)d students for at least %(teams)d teams: some teams would "
+        "have nobody from it",
         course=_course(i.message_params["course_id"], ctx),
         students=i.message_params["students"],
         teams=i.message_params["teams"],

@@ -115,7 +115,7 @@ _INFEASIBLE_EN: dict[str, Callable[[Infeasible], str]] = {
     ),
     "course_too_small": lambda i: (
         f"course {i.message_params['course_id']} has "
-        f"{i.message_params['students']} students for {i.message_params['teams']} teams: "
+        f"{i.message_params['students']} students for at least {i.message_params['teams']} teams: "
         "some teams would have nobody from it"
     ),
     "no_common_time": lambda i: (
