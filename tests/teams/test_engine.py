@@ -462,13 +462,19 @@ def test_a_combination_no_prechecks_see_is_reported_by_the_search():
     assert item.constraint == "shared_hours"
     assert item.suggestion is not None
     assert item.suggestion.code in {"lower_min_shared_hours", "update_availability"}
-    assert render_en(item).startswith("no plan found in which every team shares 1 hour a week")
+    assert result.stats["exact"] == "infeasible"
+    assert render_en(item).startswith(
+        "no plan exists in which every team shares 1 hour a week (an exhaustive search proved it)"
+    )
 
 
 def test_every_diagnosis_renders():
     samples = [
         Infeasible("locked_team_too_large", (1, 2), {"teams": [0], "sizes": [4]}, None),
-        Infeasible("course_balance", (3,), {"teams": 1}, Reason("other_team_size", {"to": []})),
+        Infeasible(
+            "no_valid_plan", (3,), {"teams": 1}, Reason("unlock_students", {"student_ids": [3]})
+        ),
+        Infeasible("not_found", (), {"hours": 1.0, "seconds": 0.9}, None),
         Infeasible(
             "no_common_time",
             (9,),
@@ -478,7 +484,9 @@ def test_every_diagnosis_renders():
     ]
     assert [render_en(item) for item in samples] == [
         "students 1, 2 are locked into teams larger than the team size",
-        "no plan found with every course in every team; hardest to place: 3; try another team size",
+        "no plan exists that keeps every hard constraint (an exhaustive search proved it); "
+        "unlock students 3",
+        "no plan keeping every hard constraint was found in the time allowed; one may exist",
         "students 9 are not free 1 hour a week when every course has someone free "
         "(Tue 14:00 to 16:00 UTC); ask students 9 to update their availability",
     ]
@@ -576,11 +584,11 @@ def test_nobody_is_alone_from_a_class_big_enough_for_two_per_team():
     assert "alone_from_course" not in reasons
 
 
-@pytest.mark.xfail(strict=True, reason="tracker: the repair misses a valid plan")
 def test_a_plan_the_repair_misses_is_found_by_the_exact_search():
     students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
     result = run(students, [1, 2])
     assert result.ok, [render_en(item) for item in result.infeasible]
+    assert result.stats["exact"] == "found"
     assert all(counts == {1: 2, 2: 2} for counts in per_course(result, students))
     assert check_hard(result.teams, students, [1, 2], make()) == []
 
