@@ -174,18 +174,19 @@ class TeamBuilder:
 
     # -- repair
 
-    def repair(self) -> None:
+    def repair(self, until: float | None = None) -> None:
         """Swap or move students until every open team keeps the hard constraints (if it can).
 
         Best improvement first; when no step lowers the total violation, a kick fixes one bad
         team at the expense of another (a min-conflicts walk), with a short tabu list so that the
-        walk does not undo itself.
+        walk does not undo itself. Stops at ``until`` (default: the deadline).
         """
         tabu: dict[int, int] = {}
         bad = sorted(t for t in self.open if self.violation(t) > 0)
-        # Bounded in steps too, so that a hopeless cohort is reported without using the budget.
+        # Bounded in steps too, so that a hopeless cohort goes to the exact search early.
         limit = 20 * self.n_teams + 100
-        while bad and time.perf_counter() < self.deadline and self.repair_steps < limit:
+        stop = self.deadline if until is None else min(until, self.deadline)
+        while bad and time.perf_counter() < stop and self.repair_steps < limit:
             self.repair_steps += 1
             a = self.rng.choice(bad)
             if not self._improve_team(a):

@@ -22,6 +22,7 @@ import time
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
+from typing import Any
 
 from coil.teams.engine.model import SLOTS_PER_WEEK
 
@@ -85,70 +86,83 @@ def solve(
     n = len(course)
     lo, hi = bounds
     fewest, most = team_counts
+    deadline = started + time_limit
     pinned = {t for t in locked if t >= 0} | set(fixed)
     slots = max(most, max(pinned, default=-1) + 1)
-    model = cp_model.CpModel()
-    x = [[model.new_bool_var("") for _ in range(slots)] for _ in range(n)]
     # Interchangeable teams, in index order: a plan of fewer teams leaves the last ones empty,
     # and teams below a pinned one stay (a locked student keeps the index of their team).
     free_teams = [t for t in range(slots) if t not in pinned]
+    rank = {t: k for k, t in enumerate(free_teams)}
     last_pinned = max(pinned, default=-1)
+    model = cp_model.CpModel()
+    one = model.new_constant(1)
+    # x[i]: team -> literal, only where student i may go. A locked student is in their team;
+    # symmetry: the k-th free student only in one of the first k + 1 interchangeable teams (number
+    # them by their first member: the k-th student's team has a first member among the first k).
+    x: list[dict[int, Any]] = []
+    k = 0
+    for i in range(n):
+        if locked[i] >= 0:
+            x.append({locked[i]: one})
+            continue
+        x.append(
+            {
+                t: model.new_bool_var("")
+                for t in range(slots)
+                if t not in fixed and (t in pinned or rank[t] <= k)
+            }
+        )
+        k += 1
+        model.add_exactly_one(x[i].values())
     used = [
-        model.new_constant(1)
-        if t in pinned or t < fewest or t < last_pinned
-        else model.new_bool_var("")
+        one if t in pinned or t < fewest or t < last_pinned else model.new_bool_var("")
         for t in range(slots)
     ]
     model.add(sum(used) >= fewest)
     model.add(sum(used) <= most)
     for a, b in pairwise(free_teams):
         model.add_implication(used[b], used[a])
-    for i in range(n):
-        model.add_exactly_one(x[i])
-        if locked[i] >= 0:
-            model.add(x[i][locked[i]] == 1)
-    for t in fixed:
-        for i in range(n):
-            if locked[i] != t:
-                model.add(x[i][t] == 0)
-    # Symmetry: the k-th free student can only be in one of the first k + 1 interchangeable teams
-    # (number them by their first member: the k-th student's team has a first member <= k).
-    free_students = [i for i in range(n) if locked[i] < 0]
-    for k, i in enumerate(free_students):
-        for t in free_teams[k + 1 :]:
-            model.add(x[i][t] == 0)
+    members: list[list[tuple[int, Any]]] = [[] for _ in range(slots)]
+    for i, options in enumerate(x):
+        for t, literal in options.items():
+            members[t].append((i, literal))
+    groups = _useful_groups(masks, course, minimums) if need_slots > 0 else {}
     for t in range(slots):
-        column = [x[i][t] for i in range(n)]
+        if time.perf_counter() > deadline:
+            return Exact("unknown", seconds=time.perf_counter() - started)
+        column = [literal for _, literal in members[t]]
         model.add(sum(column) >= lo * used[t])
         model.add(sum(column) <= hi * used[t])
-        for k, minimum in enumerate(minimums):
-            in_course = [x[i][t] for i in range(n) if course[i] == k]
+        for c, minimum in enumerate(minimums):
+            in_course = [literal for i, literal in members[t] if course[i] == c]
             model.add(sum(in_course) >= minimum * used[t])
-    if need_slots > 0:
-        groups = _useful_groups(masks, course, minimums)
-        everyone = (1 << n) - 1
-        for t in range(slots):
-            shared = []
-            for free, weight in groups.items():
-                y = model.new_bool_var("")
-                busy = everyone & ~free
-                while busy:
-                    low = busy & -busy
-                    model.add_bool_or([x[low.bit_length() - 1][t].Not(), y.Not()])
-                    busy ^= low
-                shared.append(weight * y)
-            model.add(sum(shared) >= need_slots * used[t])
-    for t, members in enumerate(_order_hint(hint, locked, free_teams, slots)):
-        for i in members:
-            model.add_hint(x[i][t], True)
+        if need_slots <= 0:
+            continue
+        # y: the team shares the group's slots, so none of its members is busy there.
+        shared = []
+        for free, weight in groups.items():
+            busy = [literal.Not() for i, literal in members[t] if not free >> i & 1]
+            if any(literal is one for i, literal in members[t] if not free >> i & 1):
+                continue
+            y = model.new_bool_var("")
+            model.add_bool_and(busy).only_enforce_if(y)
+            shared.append(weight * y)
+        model.add(sum(shared) >= need_slots * used[t])
+    for t, team in enumerate(_order_hint(hint, locked, free_teams, slots)):
+        for i in team:
+            if t in x[i] and x[i][t] is not one:
+                model.add_hint(x[i][t], True)
     solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(0.01, time_limit - (time.perf_counter() - started))
+    solver.parameters.max_time_in_seconds = max(0.01, deadline - time.perf_counter())
     solver.parameters.num_workers = _WORKERS
     solver.parameters.random_seed = seed
     status = solver.solve(model)
     seconds = time.perf_counter() - started
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        teams = [[i for i in range(n) if solver.boolean_value(x[i][t])] for t in range(slots)]
+        teams: list[list[int]] = [[] for _ in range(slots)]
+        for i, options in enumerate(x):
+            t = next(t for t, literal in options.items() if solver.boolean_value(literal))
+            teams[t].append(i)
         while teams and not teams[-1]:
             teams.pop()
         return Exact("found", teams, seconds)

@@ -60,7 +60,8 @@ def form_teams(
         return _infeasible_result(excluded, diagnoses)
     engine = _Engine(cohort, courses, settings, locked, plan, started + time_budget)
     engine.construct()
-    engine.repair()
+    # Half the budget at most: the exact search needs time if the repair fails.
+    engine.repair(until=started + time_budget / 2)
     if engine.total_violation() > 0:
         # The repair is a heuristic: whether a plan exists is for the exact search to say.
         outcome = engine.solve_exactly()
@@ -82,6 +83,13 @@ def form_teams(
         infeasible=[],
         stats=stats,
     )
+
+
+# Student-team pairs up to which the whole cohort is modelled (about 0.3 s to build); larger
+# cohorts are repaired by neighbourhoods of a few teams, larger after each failure.
+_WHOLE_MODEL_LIMIT = 10_000
+_NEIGHBOURHOOD_TEAMS = (4, 6, 8, 12)
+_NEIGHBOURHOOD_SECONDS = 0.5
 
 
 def _infeasible_result(
@@ -136,8 +144,13 @@ class _Engine(TeamBuilder):
         """Ask the exact search for a plan: first with the planned number of teams, then any.
 
         Seeded with the repair's plan and given what is left of the time budget. ``infeasible``
-        means proved for every number of teams the sizes and the course minimums allow.
+        means proved for every number of teams the sizes and the course minimums allow. A cohort
+        too large to model whole within the budget is repaired by neighbourhoods instead, which
+        finds plans but proves nothing.
         """
+        if len(self.cohort) * self.n_teams > _WHOLE_MODEL_LIMIT:
+            self.fallback = self._solve_neighbourhoods()
+            return self.fallback
         first = self._solve((self.n_teams, self.n_teams), self.need_slots)
         outcome = first
         counts = self._team_counts()
@@ -146,6 +159,59 @@ class _Engine(TeamBuilder):
             outcome = Exact(second.status, second.teams, first.seconds + second.seconds)
         self.fallback = outcome
         return outcome
+
+    def _solve_neighbourhoods(self) -> Exact:
+        """Solve a broken team with a few others exactly, everyone else staying, until none is.
+
+        Each neighbourhood keeps its number of teams; one that cannot be fixed is followed by
+        another, larger one (up to ``_NEIGHBOURHOOD_TEAMS[-1]`` teams), all within the budget.
+        """
+        started = time.perf_counter()
+        rng = self.rng
+        sizes = _NEIGHBOURHOOD_TEAMS
+        failures = 0
+        while bad := [t for t in self.open if self.violation(t) > 0]:
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                return Exact("unknown", seconds=time.perf_counter() - started)
+            k = sizes[min(failures, len(sizes) - 1)]
+            chosen = [bad[rng.randrange(len(bad))]]
+            others = [t for t in self.open if t != chosen[0]]
+            rng.shuffle(others)
+            # Broken teams first, then teams sharing time with the first one's members.
+            others.sort(key=lambda t: (self.violation(t) == 0, -self._overlap(chosen[0], t)))
+            chosen += others[: k - 1]
+            students = [i for t in chosen for i in self.teams[t]]
+            local = {t: j for j, t in enumerate(chosen)}
+            outcome = exact.solve(
+                [self.course[i] for i in students],
+                self.need,
+                [self.mask[i] for i in students],
+                self.need_slots,
+                size_bounds(self.settings),
+                [local[self.locked[i]] if self.locked[i] >= 0 else -1 for i in students],
+                (),
+                (len(chosen), len(chosen)),
+                [[students.index(i) for i in self.teams[t]] for t in chosen],
+                time_limit=min(left, _NEIGHBOURHOOD_SECONDS),
+                seed=self.settings.seed + failures,
+            )
+            if outcome.status != "found":
+                failures += 1
+                continue
+            # The model keeps pinned teams at their index and orders the others freely.
+            for j, members in enumerate(outcome.teams):
+                self._set_team(chosen[j], [students[m] for m in members])
+            failures = 0
+        teams = [list(team) for team in self.teams]
+        return Exact("found", teams, time.perf_counter() - started)
+
+    def _overlap(self, a: int, b: int) -> int:
+        """Count the slots team ``b``'s shared time has in common with team ``a``'s members'."""
+        union = 0
+        for i in self.teams[a]:
+            union |= self.mask[i]
+        return (union & self.shared[b]).bit_count()
 
     def adopt(self, teams: Sequence[Sequence[int]]) -> None:
         """Take over a plan of student indices that keeps every hard constraint."""
