@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coil.teams.engine import search
 from coil.teams.engine.changes import suggest_placement, suggest_rebalance
 from coil.teams.engine.english import explain_en, render_en
 from coil.teams.engine.model import FULL_WEEK, SLOTS_PER_DAY, Infeasible, Reason, Settings, Student
@@ -591,6 +592,35 @@ def test_a_plan_the_repair_misses_is_found_by_the_exact_search():
     assert result.stats["exact"] == "found"
     assert all(counts == {1: 2, 2: 2} for counts in per_course(result, students))
     assert check_hard(result.teams, students, [1, 2], make()) == []
+
+
+def test_the_exact_search_is_repeatable_with_the_same_seed():
+    students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
+    first = run(students, [1, 2], make())
+    second = run(students, [1, 2], make())
+    assert first.stats["exact"] == "found" and first.teams == second.teams
+
+
+def test_a_large_cohort_is_repaired_by_neighbourhoods(monkeypatch):
+    # Above the size modelled whole, broken teams are solved exactly with a few others.
+    monkeypatch.setattr(search, "_WHOLE_MODEL_LIMIT", 0)
+    students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
+    result = run(students, [1, 2])
+    assert result.ok and result.stats["exact"] == "found"
+    assert check_hard(result.teams, students, [1, 2], make()) == []
+
+
+def test_out_of_time_the_search_says_so_and_claims_nothing():
+    # No plan exists here (see above), but with no time left that is not proved: say so.
+    x, y, z = window(MON, 8, 9), window(MON, 9, 10), window(MON, 10, 11)
+    masks = {1: z, 2: y, 3: x | z, 4: y, 5: x | z, 6: z}
+    students = [student(i, 1 if i <= 3 else 2, avail=m) for i, m in masks.items()]
+    result = run(students, [1, 2], make(team_size=3), time_budget=0.0)
+    assert codes(result) == ["not_found"]
+    assert result.stats["exact"] == "unknown"
+    assert render_en(result.infeasible[0]).startswith(
+        "no plan keeping every hard constraint was found in the time allowed; one may exist"
+    )
 
 
 # -- late joiners and drop-outs -------------------------------------------------------------------
