@@ -12,8 +12,8 @@ shares a group only if none of its members is busy there, and must share at leas
 number of slots. Interchangeable teams (open, nobody locked in them) are ordered by their first
 member, which removes the symmetry that would otherwise make proofs of infeasibility slow.
 
-The ``ortools`` import costs a few tenths of a second once per process; it happens on the first
-call, inside the caller's time budget, and only for cohorts that need it.
+``ortools`` is imported with this module (a few tenths of a second, once per process), not on
+the first call: that call may come with a time budget that cannot afford it.
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any
+
+from ortools.sat.python import cp_model
 
 from coil.teams.engine.model import SLOTS_PER_WEEK
 
@@ -81,8 +83,6 @@ def solve(
     started = time.perf_counter()
     if time_limit <= 0:
         return Exact("unknown", seconds=0.0)
-    from ortools.sat.python import cp_model
-
     n = len(course)
     lo, hi = bounds
     fewest, most = team_counts

@@ -60,8 +60,10 @@ def form_teams(
         return _infeasible_result(excluded, diagnoses)
     engine = _Engine(cohort, courses, settings, locked, plan, started + time_budget)
     engine.construct()
-    # Half the budget at most: the exact search needs time if the repair fails.
-    engine.repair(until=started + time_budget / 2)
+    # Leave the exact search time in case the repair fails: half the budget where it models the
+    # whole cohort (and can prove), a fifth where it repairs large ones by neighbourhoods.
+    share = 0.5 if engine.whole_model() else 0.8
+    engine.repair(until=started + share * time_budget)
     if engine.total_violation() > 0:
         # The repair is a heuristic: whether a plan exists is for the exact search to say.
         outcome = engine.solve_exactly()
@@ -118,6 +120,10 @@ class _Engine(TeamBuilder):
 
     # -- the exact fallback
 
+    def whole_model(self) -> bool:
+        """Tell whether the exact search models the whole cohort (else: by neighbourhoods)."""
+        return len(self.cohort) * self.n_teams <= _WHOLE_MODEL_LIMIT
+
     def _team_counts(self) -> tuple[int, int]:
         """Return the fewest and most teams any plan can have (sizes and course minimums)."""
         n = len(self.cohort)
@@ -148,7 +154,7 @@ class _Engine(TeamBuilder):
         too large to model whole within the budget is repaired by neighbourhoods instead, which
         finds plans but proves nothing.
         """
-        if len(self.cohort) * self.n_teams > _WHOLE_MODEL_LIMIT:
+        if not self.whole_model():
             self.fallback = self._solve_neighbourhoods()
             return self.fallback
         first = self._solve((self.n_teams, self.n_teams), self.need_slots)
