@@ -285,6 +285,16 @@ def test_fixed_teams_hold_exactly_their_locked_members():
     assert sorted(result.teams[1]) == [1, 2, 9, 10]
 
 
+def test_fixed_teams_leave_the_others_as_many_teams_as_fit():
+    # Three closed teams of 5 leave 5 students: one more team of 5, not two of 2 or 3.
+    students = cohort({1: 10, 2: 10})
+    fixed = {0: [1, 2, 11, 12, 13], 1: [3, 4, 14, 15, 16], 2: [5, 6, 7, 17, 18]}
+    locked = {sid: t for t, members in fixed.items() for sid in members}
+    result = run(students, [1, 2], locked=locked, fixed_teams=set(fixed))
+    assert result.ok, [render_en(item) for item in result.infeasible]
+    assert sorted(result.teams[3]) == [8, 9, 10, 19, 20]
+
+
 def test_same_seed_same_teams():
     students = [
         student(i, 1 + i % 3, avail=window(MON, 8, 18) & ~window(MON, 8 + i % 5, 9 + i % 5))

@@ -176,18 +176,24 @@ def plan_sizes(
         suggestion = Reason("unlock_students", {"student_ids": list(ids)})
         return [Infeasible("locked_team_too_large", ids, params, suggestion)]
     # Fixed teams keep their locked members; the others share the rest evenly, each at least as
-    # large as its locked members (the larger teams go where lecturers locked the most).
+    # large as its locked members (the larger teams go where lecturers locked the most). If the
+    # rest do not fit that many open teams, the nearest number of teams that fits is taken.
     fixed_members = Counter(t for t in locked.values() if t in fixed)
-    open_teams = [t for t in range(n_teams) if t not in fixed]
     n_open = n - sum(fixed_members.values())
-    caps = [fixed_members.get(t, 0) for t in range(n_teams)]
-    for t in open_teams:
-        caps[t] = max(lo, locked_count.get(t, 0))
-    if sum(caps[t] for t in open_teams) > n_open or n_open > hi * len(open_teams):
+
+    def open_caps(count: int) -> dict[int, int] | None:
+        caps = {t: max(lo, locked_count.get(t, 0)) for t in range(count) if t not in fixed}
+        return caps if sum(caps.values()) <= n_open <= hi * len(caps) else None
+
+    nearest = sorted(range(max(wanted, fewest), most + 1), key=lambda k: (abs(k - n_teams), k))
+    fitting = [(k, room) for k in nearest if (room := open_caps(k)) is not None]
+    if not fitting:
         return [_size_split(n_open, size)]
-    for _ in range(n_open - sum(caps[t] for t in open_teams)):
-        t = min(open_teams, key=lambda u: (caps[u], -locked_count.get(u, 0), u))
-        caps[t] += 1
+    n_teams, caps_open = fitting[0]
+    for _ in range(n_open - sum(caps_open.values())):
+        t = min(caps_open, key=lambda u: (caps_open[u], -locked_count.get(u, 0), u))
+        caps_open[t] += 1
+    caps = [caps_open.get(t, fixed_members.get(t, 0)) for t in range(n_teams)]
     return Plan(caps, frozenset(fixed), minimums)
 
 
