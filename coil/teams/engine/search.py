@@ -39,11 +39,18 @@ def form_teams(
     """Form teams across the member courses, maximising the worst team's score, then the mean.
 
     Sizes: see :func:`team_sizes` (``size`` and ``size + 1`` first, ``size - 1`` only for small
-    cohorts, never below 3). ``locked`` pins students to team indices; a team index listed in
+    cohorts, never below 3), with fewer, larger teams where a course needs them for its minimum
+    (:func:`course_minimums`). ``locked`` pins students to team indices; a team index listed in
     ``fixed_teams`` is closed: it holds exactly its locked members. Students below the working
-    language level are left out and listed in ``excluded``. The search stops at the time budget
-    (counted from the call), the iteration limit, or when it stalls; ``stats["stopped_by"]`` says
-    which. The result depends only on the inputs and the seed unless it was the time budget.
+    language level are left out and listed in ``excluded``.
+
+    When the repair leaves a hard constraint broken, the exact search (:mod:`.exact`) gets the
+    rest of the budget: it finds a plan, proves that none exists, or runs out of time, and the
+    diagnoses say which (``stats["exact"]``: "found", "infeasible", "unknown"; "" when it did not
+    run). No diagnosis claims that no plan exists without a proof, by arithmetic or by the solver.
+    The search stops at the time budget (counted from the call), the iteration limit, or when it
+    stalls; ``stats["stopped_by"]`` says which. The result depends only on the inputs and the seed
+    unless it was the time budget.
     """
     started = time.perf_counter()
     locked = dict(locked or {})
