@@ -12,6 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from coil.teams.engine import search
+from coil.teams.engine.build import TeamBuilder
 from coil.teams.engine.changes import suggest_placement, suggest_rebalance
 from coil.teams.engine.english import explain_en, render_en
 from coil.teams.engine.model import FULL_WEEK, SLOTS_PER_DAY, Infeasible, Reason, Settings, Student
@@ -618,6 +619,17 @@ def test_a_large_cohort_is_repaired_by_neighbourhoods(monkeypatch):
     result = run(students, [1, 2])
     assert result.ok and result.stats["exact"] == "found"
     assert check_hard(result.teams, students, [1, 2], make()) == []
+
+
+def test_the_exact_search_keeps_locked_students_in_their_teams(monkeypatch):
+    students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
+    plan = run(students, [1, 2]).teams
+    # Lock two of one valid team in team 3 and two of another in team 1, then force the fallback.
+    locked = {plan[0][0]: 3, plan[0][1]: 3, plan[2][0]: 1, plan[2][1]: 1}
+    monkeypatch.setattr(TeamBuilder, "repair", lambda self, until=None: None)
+    result = run(students, [1, 2], locked=locked)
+    assert result.ok and result.stats["exact"] == "found"
+    assert all(sid in result.teams[t] for sid, t in locked.items())
 
 
 def test_out_of_time_the_search_says_so_and_claims_nothing():
