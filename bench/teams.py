@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 # The path line above must run before this import.
 from coil.teams.engine.model import FULL_WEEK, SLOTS_PER_DAY, Settings, Student
-from coil.teams.engine.rules import meets_language, required_slots, team_sizes
+from coil.teams.engine.rules import check_hard, meets_language, required_slots, team_sizes
 from coil.teams.engine.score import Scorer, evaluate
 from coil.teams.engine.search import form_teams
 
@@ -101,6 +101,79 @@ def _availability(rng: random.Random, offset: int) -> int:
             utc_slot = (day * SLOTS_PER_DAY + slot - offset * 4) % (7 * SLOTS_PER_DAY)
             mask |= 1 << utc_slot
     return mask & FULL_WEEK
+
+
+def make_tight_cohort(n: int, seed: int) -> tuple[list[Student], list[int]]:
+    """Generate two courses, Cape Town (UTC+2) and Surabaya (UTC+7), with narrow free windows.
+
+    Each student is free on 2 or 3 weekdays for 2 to 4 hours, starting 8:00 to 10:00 in Cape Town
+    and 12:00 to 14:00 in Surabaya: the classes overlap by an hour or two on some days, which is
+    where the repair sometimes fails (the tracker's cohort is of this kind).
+    """
+    rng = random.Random(seed)
+    students = []
+    for sid in range(1, n + 1):
+        course = 1 if sid <= n // 2 else 2
+        offset, starts = (2, (8, 9, 10)) if course == 1 else (7, (12, 13, 14))
+        mask = 0
+        for day in rng.sample(range(5), rng.choice((2, 3))):
+            start = rng.choice(starts)
+            for slot in range(start * 4, (start + rng.choice((2, 3, 4))) * 4):
+                mask |= 1 << ((day * SLOTS_PER_DAY + slot - offset * 4) % (7 * SLOTS_PER_DAY))
+        country = "ZA" if course == 1 else "ID"
+        students.append(Student(sid, course, country, {"en": "B2"}, mask))
+    return students, [1, 2]
+
+
+def fallback(args: argparse.Namespace) -> None:
+    """Run many tight cohorts and count how often the exact search runs, and what it says."""
+    print(
+        f"Tight cohorts: Cape Town and Surabaya, teams of 4, budget {args.budget:g} s, "
+        f"seeds 0 to {args.tight - 1} (the exact search runs where the repair fails)"
+    )
+    print(
+        f"{'students':>8}{'hours':>7}{'cohorts':>9}{'repair ok':>11}{'exact':>7}"
+        f"{'found':>7}{'no plan':>9}{'in time?':>10}{'exact s':>16}{'max s':>7}{'viol.':>7}"
+    )
+    worst_violations = 0
+    for n, hours, count in ((20, 1.0, args.tight), (80, 2.0, args.tight // 4), (320, 3.0, 10)):
+        settings = Settings(team_size=4, min_shared_hours=hours)
+        tally: Counter[str] = Counter()
+        exact_seconds: list[float] = []
+        longest = 0.0
+        violations = 0
+        for seed in range(count):
+            students, courses = make_tight_cohort(n, seed)
+            started = time.perf_counter()
+            result = form_teams(
+                students, courses, replace(settings, seed=seed), time_budget=args.budget
+            )
+            longest = max(longest, time.perf_counter() - started)
+            status = str(result.stats.get("exact", "")) if result.stats else "precheck"
+            tally[status or "repair ok"] += 1
+            if status in ("found", "infeasible", "unknown"):
+                exact_seconds.append(float(result.stats["exact_seconds"]))
+            if result.teams:
+                violations += len(check_hard(result.teams, students, courses, settings))
+        ran = len(exact_seconds)
+        timing = (
+            f"{sum(exact_seconds) / ran:.2f} / {max(exact_seconds):.2f}" if exact_seconds else "-"
+        )
+        print(
+            f"{n:>8}{hours:>7g}{count:>9}{tally['repair ok']:>11}{ran:>7}{tally['found']:>7}"
+            f"{tally['infeasible']:>9}{tally['unknown']:>10}{timing:>16}{longest:>7.2f}"
+            f"{violations:>7}"
+        )
+        worst_violations = max(worst_violations, violations)
+    print(
+        "(exact: cohorts handed to the exact search; found: a plan it found; no plan: proved "
+        "infeasible; in time?: unknown when the budget ran out; exact s: mean / max; the rest "
+        "were stopped by a precheck that proves no plan exists)"
+    )
+    print()
+    if worst_violations:
+        print("error: a plan after the exact search breaks hard constraints", file=sys.stderr)
+        sys.exit(1)
 
 
 @dataclass
@@ -355,10 +428,13 @@ def main() -> None:
     parser.add_argument("--small", type=int, default=150, help="second, smaller cohort (0: none)")
     parser.add_argument("--tf-timeout", type=float, default=30.0, help="seconds, build included")
     parser.add_argument("--no-team-formation", action="store_true")
+    parser.add_argument("--tight", type=int, default=200, help="tight cohorts of 20 (0: none)")
     args = parser.parse_args()
     compare(args, args.students, generous=False)
     if args.small and args.small < args.students:
         compare(args, args.small, generous=True)
+    if args.tight:
+        fallback(args)
 
 
 if __name__ == "__main__":

@@ -314,8 +314,8 @@ _INFEASIBLE: Mapping[str, Callable[[Infeasible, Context], str]] = {
         cohort=i.message_params["cohort"],
     ),
     "course_too_small": lambda i, ctx: _(
-        "%(course)s has %(students)d students for %(teams)d teams: some teams would have "
-        "nobody from it",
+        "%(course)s has %(students)d students for at least %(teams)d teams: some teams would "
+        "have nobody from it",
         course=_course(i.message_params["course_id"], ctx),
         students=i.message_params["students"],
         teams=i.message_params["teams"],
@@ -345,14 +345,17 @@ _INFEASIBLE: Mapping[str, Callable[[Infeasible, Context], str]] = {
         "the students locked together (%(people)s) cannot form a valid team",
         people=people(i.student_ids, ctx),
     ),
+    # Said only when the exact search proved it (see coil.teams.engine.exact).
     "shared_hours": lambda i, ctx: _(
-        "no plan was found in which every team shares %(hours)s; hardest to place: %(people)s",
+        "no plan exists in which every team shares %(hours)s (an exhaustive search proved it)",
         hours=hours(i.message_params["hours"]),
-        people=people(i.student_ids, ctx),
     ),
-    "course_balance": lambda i, ctx: _(
-        "no plan was found with every course in every team; hardest to place: %(people)s",
-        people=people(i.student_ids, ctx),
+    "no_valid_plan": lambda i, ctx: _(
+        "no plan exists that keeps every hard constraint (an exhaustive search proved it)"
+    ),
+    # The search ran out of time: no claim either way.
+    "not_found": lambda i, ctx: _(
+        "no plan keeping every hard constraint was found in the time allowed; one may exist"
     ),
 }
 
@@ -368,12 +371,13 @@ CONSTRAINT_NAMES: Mapping[str, Callable[[], str]] = {
     "locked_team_too_large": lambda: _("locked students"),
     "locked_conflict": lambda: _("locked students"),
     "shared_hours": lambda: _("shared hours"),
-    "course_balance": lambda: _("every course in every team"),
+    "no_valid_plan": lambda: _("hard constraints"),
+    "not_found": lambda: _("hard constraints"),
 }
 
 
 def diagnosis(item: Infeasible, ctx: Context) -> str:
-    """Render why no valid plan exists (without the suggestion)."""
+    """Render why no plan was formed: proved impossible, or not found in time (no suggestion)."""
     render = _INFEASIBLE.get(item.constraint)
     if render is not None:
         try:

@@ -11,6 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from coil.teams.engine import search
+from coil.teams.engine.build import TeamBuilder
 from coil.teams.engine.changes import suggest_placement, suggest_rebalance
 from coil.teams.engine.english import explain_en, render_en
 from coil.teams.engine.model import FULL_WEEK, SLOTS_PER_DAY, Infeasible, Reason, Settings, Student
@@ -83,6 +85,8 @@ def codes(result) -> list[str]:
         (5, 3, None),
         (9, 6, None),
         (2, 3, None),
+        (5, 6, [5]),
+        (4, 6, None),
     ],
 )
 def test_team_sizes_prefer_size_and_one_more(n, size, expected):
@@ -130,6 +134,17 @@ def test_check_hard_flags_a_student_alone_when_the_class_allows_two_per_team():
 def test_check_hard_allows_one_alone_when_the_class_is_too_small():
     students = cohort({1: 6, 2: 2})
     assert check_hard([[1, 2, 3, 7], [4, 5, 6, 8]], students, [1, 2], make()) == []
+
+
+def test_check_hard_counts_two_per_team_against_the_fewest_teams():
+    # 9 + 11 students in teams of 3 to 5: four teams of 5 hold two of course 1 each, so five
+    # teams of 4 with one of them alone break the rule; the class is not too small for two.
+    students = cohort({1: 9, 2: 11})
+    teams = [[1, 2, 10, 11], [3, 4, 12, 13], [5, 6, 14, 15], [7, 8, 16, 17], [9, 18, 19, 20]]
+    violations = check_hard(teams, students, [1, 2], make())
+    assert [(v.code, v.team, v.student_ids) for v in violations] == [("course_alone", 4, (9,))]
+    four = [[1, 2, 10, 11, 12], [3, 4, 13, 14, 15], [5, 6, 16, 17, 18], [7, 8, 9, 19, 20]]
+    assert check_hard(four, students, [1, 2], make()) == []
 
 
 def test_check_hard_flags_language_level():
@@ -271,6 +286,16 @@ def test_fixed_teams_hold_exactly_their_locked_members():
     assert sorted(result.teams[1]) == [1, 2, 9, 10]
 
 
+def test_fixed_teams_leave_the_others_as_many_teams_as_fit():
+    # Three closed teams of 5 leave 5 students: one more team of 5, not two of 2 or 3.
+    students = cohort({1: 10, 2: 10})
+    fixed = {0: [1, 2, 11, 12, 13], 1: [3, 4, 14, 15, 16], 2: [5, 6, 7, 17, 18]}
+    locked = {sid: t for t, members in fixed.items() for sid in members}
+    result = run(students, [1, 2], locked=locked, fixed_teams=set(fixed))
+    assert result.ok, [render_en(item) for item in result.infeasible]
+    assert sorted(result.teams[3]) == [8, 9, 10, 19, 20]
+
+
 def test_same_seed_same_teams():
     students = [
         student(i, 1 + i % 3, avail=window(MON, 8, 18) & ~window(MON, 8 + i % 5, 9 + i % 5))
@@ -350,12 +375,18 @@ def test_students_below_the_language_level_are_reported_not_dropped():
 
 
 def test_team_size_larger_than_the_cohort():
-    result = run(cohort({1: 3, 2: 2}), [1, 2], make(team_size=6))
+    result = run(cohort({1: 2, 2: 2}), [1, 2], make(team_size=6))
     assert codes(result) == ["cohort_too_small"]
     assert render_en(result.infeasible[0]) == (
-        "team size 6 larger than the cohort of 5; use teams of 5"
+        "team size 6 larger than the cohort of 4; use teams of 4"
     )
     assert not result.ok and result.teams == []
+
+
+def test_a_cohort_one_short_of_the_team_size_is_one_team():
+    # Teams of 6 may have 5 to 7 members: five students are one valid team, not "too few".
+    result = run(cohort({1: 3, 2: 2}), [1, 2], make(team_size=6))
+    assert result.ok and [sorted(team) for team in result.teams] == [[1, 2, 3, 4, 5]]
 
 
 def test_a_cohort_that_cannot_be_split():
@@ -369,8 +400,10 @@ def test_a_course_with_fewer_students_than_teams():
     [item] = result.infeasible
     assert item.constraint == "course_too_small"
     assert item.student_ids == (28, 29, 30)
-    assert render_en(item).startswith(
-        "course 2 has 3 students for 10 teams: some teams would have nobody from it; "
+    # Teams of 3 or 4 make at least 8 teams of 30; adding 5 would ask for 9 teams, 6 will do.
+    assert render_en(item) == (
+        "course 2 has 3 students for at least 8 teams: some teams would have nobody from it; "
+        "add 6 students to course 2"
     )
 
 
@@ -416,7 +449,8 @@ def test_a_student_who_shares_too_little_with_anyone_from_a_course():
 def test_locks_that_cannot_hold():
     students = cohort({1: 4, 2: 4})
     assert codes(run(students, [1, 2], locked={1: 5})) == ["locked_team_out_of_range"]
-    too_many = {1: 0, 2: 0, 3: 0, 5: 0, 6: 0}
+    # Six in one team is more than teams of 4 give or take one allow.
+    too_many = {1: 0, 2: 0, 3: 0, 5: 0, 6: 0, 7: 0}
     assert codes(run(students, [1, 2], locked=too_many)) == ["locked_team_too_large"]
     apart = [
         student(1, 1, avail=window(MON, 8, 12)),
@@ -440,13 +474,19 @@ def test_a_combination_no_prechecks_see_is_reported_by_the_search():
     assert item.constraint == "shared_hours"
     assert item.suggestion is not None
     assert item.suggestion.code in {"lower_min_shared_hours", "update_availability"}
-    assert render_en(item).startswith("no plan found in which every team shares 1 hour a week")
+    assert result.stats["exact"] == "infeasible"
+    assert render_en(item).startswith(
+        "no plan exists in which every team shares 1 hour a week (an exhaustive search proved it)"
+    )
 
 
 def test_every_diagnosis_renders():
     samples = [
         Infeasible("locked_team_too_large", (1, 2), {"teams": [0], "sizes": [4]}, None),
-        Infeasible("course_balance", (3,), {"teams": 1}, Reason("other_team_size", {"to": []})),
+        Infeasible(
+            "no_valid_plan", (3,), {"teams": 1}, Reason("unlock_students", {"student_ids": [3]})
+        ),
+        Infeasible("not_found", (), {"hours": 1.0, "seconds": 0.9}, None),
         Infeasible(
             "no_common_time",
             (9,),
@@ -456,10 +496,153 @@ def test_every_diagnosis_renders():
     ]
     assert [render_en(item) for item in samples] == [
         "students 1, 2 are locked into teams larger than the team size",
-        "no plan found with every course in every team; hardest to place: 3; try another team size",
+        "no plan exists that keeps every hard constraint (an exhaustive search proved it); "
+        "unlock students 3",
+        "no plan keeping every hard constraint was found in the time allowed; one may exist",
         "students 9 are not free 1 hour a week when every course has someone free "
         "(Tue 14:00 to 16:00 UTC); ask students 9 to update their availability",
     ]
+
+
+# -- cohorts the heuristic got wrong (tracker: Cape Town and Surabaya) ----------------------------
+
+# Cape Town (Africa/Johannesburg) is UTC+2 and Surabaya (Asia/Jakarta) UTC+7 all year: neither
+# changes its clocks, so a local weekly window is a fixed UTC window.
+CAPE_TOWN, SURABAYA = 2, 7
+
+
+def local(offset: int, *windows: tuple[int, int, int]) -> int:
+    """Return the UTC mask of local (weekday, start hour, end hour) windows at a UTC offset."""
+    mask = 0
+    for day, start, end in windows:
+        for slot in range(start * 4, end * 4):
+            mask |= 1 << ((day * SLOTS_PER_DAY + slot - offset * 4) % (7 * SLOTS_PER_DAY))
+    return mask
+
+
+def exchange(cape_town, surabaya) -> list[Student]:
+    """Build the students of course 1 (Cape Town) and course 2 (Surabaya) from local windows."""
+    students = [student(i, 1, avail=local(CAPE_TOWN, *w)) for i, w in enumerate(cape_town, 1)]
+    start = len(students) + 1
+    students += [student(i, 2, avail=local(SURABAYA, *w)) for i, w in enumerate(surabaya, start)]
+    return students
+
+
+# The tracker's cohort: 9 in Cape Town and 11 in Surabaya, teams of 4 (3 to 5), one shared hour.
+# Five teams of 4 cannot hold two Cape Town students each, four teams of 5 can (and do, below).
+ISSUE_CAPE_TOWN = [
+    [(0, 9, 12), (1, 9, 12), (3, 10, 13)],
+    [(1, 8, 12), (4, 9, 11)],
+    [(1, 8, 12), (3, 9, 12), (4, 8, 12)],
+    [(2, 9, 13), (3, 10, 12)],
+    [(0, 9, 13), (2, 8, 12), (3, 10, 12)],
+    [(3, 10, 13), (4, 9, 11)],
+    [(1, 8, 10), (4, 10, 13)],
+    [(0, 10, 13), (2, 8, 11)],
+    [(0, 8, 12), (2, 10, 14), (3, 9, 12)],
+]
+ISSUE_SURABAYA = [
+    [(3, 12, 15), (4, 13, 17)],
+    [(1, 12, 16), (4, 14, 17)],
+    [(0, 12, 14), (2, 14, 18), (4, 12, 14)],
+    [(2, 14, 18), (3, 13, 17), (4, 12, 14)],
+    [(2, 13, 17), (3, 14, 18), (4, 13, 15)],
+    [(2, 12, 16), (3, 12, 14)],
+    [(0, 12, 15), (1, 13, 15), (3, 12, 14)],
+    [(0, 12, 14), (4, 14, 16)],
+    [(0, 12, 16), (3, 13, 15)],
+    [(1, 14, 16), (4, 13, 15)],
+    [(0, 14, 16), (3, 13, 15)],
+]
+# Ten and ten: five teams of 4 with two from each course exist, but the repair does not find them.
+MISSED_CAPE_TOWN = [
+    [(2, 10, 12), (3, 9, 11), (4, 10, 12)],
+    [(1, 8, 12), (4, 8, 10)],
+    [(1, 10, 13), (4, 9, 11)],
+    [(0, 8, 10), (1, 9, 12)],
+    [(2, 9, 12), (4, 10, 14)],
+    [(0, 8, 10), (3, 8, 12)],
+    [(0, 10, 14), (1, 9, 12), (2, 9, 12)],
+    [(1, 9, 12), (4, 10, 13)],
+    [(0, 9, 13), (4, 10, 14)],
+    [(0, 9, 11), (1, 9, 12)],
+]
+MISSED_SURABAYA = [
+    [(0, 13, 16), (3, 13, 16), (4, 13, 16)],
+    [(2, 13, 17), (3, 12, 14)],
+    [(0, 13, 17), (2, 13, 16)],
+    [(3, 14, 18), (4, 14, 18)],
+    [(0, 13, 16), (2, 14, 18), (4, 14, 16)],
+    [(0, 13, 16), (3, 13, 16)],
+    [(2, 13, 16), (3, 13, 17), (4, 12, 15)],
+    [(0, 12, 16), (2, 14, 17)],
+    [(2, 14, 17), (3, 12, 14)],
+    [(2, 13, 16), (3, 13, 16)],
+]
+
+
+def per_course(result, students) -> list[Counter]:
+    by_id = {s.id: s for s in students}
+    return [Counter(by_id[sid].course_id for sid in team) for team in result.teams]
+
+
+def test_nobody_is_alone_from_a_class_big_enough_for_two_per_team():
+    students = exchange(ISSUE_CAPE_TOWN, ISSUE_SURABAYA)
+    result = run(students, [1, 2])
+    assert result.ok, [render_en(item) for item in result.infeasible]
+    assert [len(team) for team in result.teams] == [5, 5, 5, 5]
+    assert all(counts[1] >= 2 and counts[2] >= 2 for counts in per_course(result, students))
+    reasons = {reason.code for report in result.reports for reason in report.reasons}
+    assert "alone_from_course" not in reasons
+
+
+def test_a_plan_the_repair_misses_is_found_by_the_exact_search():
+    students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
+    result = run(students, [1, 2])
+    assert result.ok, [render_en(item) for item in result.infeasible]
+    assert result.stats["exact"] == "found"
+    assert all(counts == {1: 2, 2: 2} for counts in per_course(result, students))
+    assert check_hard(result.teams, students, [1, 2], make()) == []
+
+
+def test_the_exact_search_is_repeatable_with_the_same_seed():
+    students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
+    first = run(students, [1, 2], make())
+    second = run(students, [1, 2], make())
+    assert first.stats["exact"] == "found" and first.teams == second.teams
+
+
+def test_a_large_cohort_is_repaired_by_neighbourhoods(monkeypatch):
+    # Above the size modelled whole, broken teams are solved exactly with a few others.
+    monkeypatch.setattr(search, "_WHOLE_MODEL_LIMIT", 0)
+    students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
+    result = run(students, [1, 2])
+    assert result.ok and result.stats["exact"] == "found"
+    assert check_hard(result.teams, students, [1, 2], make()) == []
+
+
+def test_the_exact_search_keeps_locked_students_in_their_teams(monkeypatch):
+    students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
+    plan = run(students, [1, 2]).teams
+    # Lock two of one valid team in team 3 and two of another in team 1, then force the fallback.
+    locked = {plan[0][0]: 3, plan[0][1]: 3, plan[2][0]: 1, plan[2][1]: 1}
+    monkeypatch.setattr(TeamBuilder, "repair", lambda self, until=None: None)
+    result = run(students, [1, 2], locked=locked)
+    assert result.ok and result.stats["exact"] == "found"
+    assert all(sid in result.teams[t] for sid, t in locked.items())
+
+
+def test_out_of_time_the_search_says_so_and_claims_nothing():
+    # No plan exists here (see above), but with no time left that is not proved: say so.
+    x, y, z = window(MON, 8, 9), window(MON, 9, 10), window(MON, 10, 11)
+    masks = {1: z, 2: y, 3: x | z, 4: y, 5: x | z, 6: z}
+    students = [student(i, 1 if i <= 3 else 2, avail=m) for i, m in masks.items()]
+    result = run(students, [1, 2], make(team_size=3), time_budget=0.0)
+    assert codes(result) == ["not_found"]
+    assert result.stats["exact"] == "unknown"
+    assert render_en(result.infeasible[0]).startswith(
+        "no plan keeping every hard constraint was found in the time allowed; one may exist"
+    )
 
 
 # -- late joiners and drop-outs -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from coil.exchanges.models import AttributeAnswer, Enrolment, ExchangeAttribute
 from coil.notifications.models import Notification
 from coil.spaces.models import Space
 from coil.teams import cohort, describe, services
-from coil.teams.engine.model import FULL_WEEK, SLOTS_PER_DAY
+from coil.teams.engine.model import FULL_WEEK, SLOTS_PER_DAY, Infeasible
 from coil.teams.models import Team
 from tests.teams.builders import MON, build_world, enrol
 
@@ -116,6 +116,22 @@ def test_infeasible_writes_nothing_and_explains(app, db, tw):
         advice = describe.describe(item.suggestion, ctx)
     assert "3 hours a week" in text
     assert advice == "lower the minimum shared time to 2 hours a week"
+
+
+def test_the_search_diagnoses_render_and_claim_no_more_than_they_know(app):
+    proved = Infeasible("shared_hours", (1,), {"hours": 1.0, "teams": 1}, None)
+    no_plan = Infeasible("no_valid_plan", (1,), {"teams": 2}, None)
+    not_found = Infeasible("not_found", (1,), {"hours": 1.0, "seconds": 0.9}, None)
+    with app.test_request_context():
+        ctx = describe.Context()
+        texts = [describe.diagnosis(item, ctx) for item in (proved, no_plan, not_found)]
+        names = {describe.constraint_name(item) for item in (proved, no_plan, not_found)}
+    assert texts == [
+        "no plan exists in which every team shares 1 hour a week (an exhaustive search proved it)",
+        "no plan exists that keeps every hard constraint (an exhaustive search proved it)",
+        "no plan keeping every hard constraint was found in the time allowed; one may exist",
+    ]
+    assert names == {"shared hours", "hard constraints"}
 
 
 def test_only_lecturers_of_the_exchange_change_teams(db, tw):

@@ -7,9 +7,11 @@ Each module imports only those listed before it:
 - ``model``: constants and the plain data types (``Student``, ``Settings``, ``Result`` ...)
 - ``rules``: team sizes and the hard constraints (``check_hard``)
 - ``score``: the soft criteria (``Scorer``) and ``evaluate``
-- ``diagnose``: input checks and infeasibility diagnoses before the search
+- ``diagnose``: input checks, the number of teams, and diagnoses proved before the search
 - ``build``: construction and repair of a plan that keeps the hard constraints
-- ``search``: ``form_teams`` and its local search
+- ``exact``: the exact search (OR-Tools CP-SAT) on the hard constraints, for cohorts the repair
+  cannot fix: it finds a plan or proves that none exists
+- ``search``: ``form_teams``, its fallback to ``exact`` and its local search
 - ``changes``: late joiners and drop-outs
 - ``english``: English rendering of reasons, for logs, benches and tests
 

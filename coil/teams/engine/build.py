@@ -10,15 +10,11 @@ import random
 import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any
 
 from coil.teams.engine.diagnose import Plan
 from coil.teams.engine.model import (
     FULL_WEEK,
-    SLOT_MINUTES,
     SLOTS_PER_WEEK,
-    Infeasible,
-    Reason,
     Settings,
     Student,
 )
@@ -178,18 +174,19 @@ class TeamBuilder:
 
     # -- repair
 
-    def repair(self) -> None:
+    def repair(self, until: float | None = None) -> None:
         """Swap or move students until every open team keeps the hard constraints (if it can).
 
         Best improvement first; when no step lowers the total violation, a kick fixes one bad
         team at the expense of another (a min-conflicts walk), with a short tabu list so that the
-        walk does not undo itself.
+        walk does not undo itself. Stops at ``until`` (default: the deadline).
         """
         tabu: dict[int, int] = {}
         bad = sorted(t for t in self.open if self.violation(t) > 0)
-        # Bounded in steps too, so that a hopeless cohort is reported without using the budget.
+        # Bounded in steps too, so that a hopeless cohort goes to the exact search early.
         limit = 20 * self.n_teams + 100
-        while bad and time.perf_counter() < self.deadline and self.repair_steps < limit:
+        stop = self.deadline if until is None else min(until, self.deadline)
+        while bad and time.perf_counter() < stop and self.repair_steps < limit:
             self.repair_steps += 1
             a = self.rng.choice(bad)
             if not self._improve_team(a):
@@ -310,33 +307,3 @@ class TeamBuilder:
 
     def _shared_without(self, members: Sequence[int], left_out: int) -> int:
         return shared_mask(self.mask[j] for j in members if j != left_out).bit_count()
-
-    def diagnose(self) -> list[Infeasible]:
-        """Explain why the repair could not keep every hard constraint."""
-        bad = [t for t in self.open if self.violation(t) > 0]
-        course_bad = [t for t in bad if self.violation(t) >= _COURSE_PENALTY]
-        hardest: list[int] = []
-        for t in bad:
-            # The member whose absence frees the most shared time blocks the team the most.
-            members = self.teams[t]
-            worst = max(members, key=lambda i: self._shared_without(members, i))
-            hardest.append(self.cohort[worst].id)
-        best_minutes = min(self.shared[t].bit_count() for t in self.open) * SLOT_MINUTES
-        out = []
-        if course_bad:
-            params: dict[str, Any] = {"teams": len(course_bad)}
-            suggestion = Reason("other_team_size", {"to": []})
-            out.append(Infeasible("course_balance", tuple(hardest), params, suggestion))
-        if len(course_bad) < len(bad):
-            params = {
-                "hours": self.settings.min_shared_hours,
-                "teams": len(bad) - len(course_bad),
-                "best_minutes": best_minutes,
-            }
-            suggestion = (
-                Reason("lower_min_shared_hours", {"to": best_minutes / 60})
-                if best_minutes
-                else Reason("update_availability", {"student_ids": sorted(hardest)})
-            )
-            out.append(Infeasible("shared_hours", tuple(sorted(hardest)), params, suggestion))
-        return out

@@ -24,8 +24,7 @@ def suggest_placement(
     grown = [list(team) for team in teams]
     counts = Counter(by_id[sid].course_id for team in grown for sid in team if sid in by_id)
     counts[new_student.course_id] += 1
-    n_teams = sum(1 for team in grown if team)
-    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, n_teams)
+    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, settings)
     options = []
     for t, team in enumerate(grown):
         if not team:
@@ -57,9 +56,7 @@ def suggest_rebalance(
     by_id = {s.id: s for s in cohort}
     scorer = Scorer(cohort, settings)
     counts = Counter(by_id[sid].course_id for team in current for sid in team if sid in by_id)
-    minimums = course_minimums(
-        {c: counts.get(c, 0) for c in courses}, sum(1 for team in current if team)
-    )
+    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, settings)
 
     def issues(t: int, team: Sequence[int]) -> list[Violation]:
         if not team:

@@ -30,6 +30,7 @@ from coil.teams.engine.model import (
 )
 from coil.teams.engine.rules import (
     course_minimums,
+    fewest_teams,
     level_rank,
     meets_language,
     required_slots,
@@ -121,7 +122,8 @@ def plan_sizes(
     fixed: set[int],
 ) -> Plan | list[Infeasible]:
     size, n = settings.team_size, len(cohort)
-    if n < size:
+    lo, hi = size_bounds(settings)
+    if n < lo:
         suggestion = (
             Reason("smaller_team_size", {"to": n}) if n >= MIN_TEAM_SIZE else Reason("add_students")
         )
@@ -130,61 +132,77 @@ def plan_sizes(
     sizes = team_sizes(n, size)
     if sizes is None:
         return [_size_split(n, size)]
-    n_teams = len(sizes)
     counts = Counter(s.course_id for s in cohort)
+    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, settings)
+    # Every plan has at least this many teams; a course with fewer students misses some.
+    fewest = fewest_teams(n, size)
     problems = []
     for c in courses:
-        if counts.get(c, 0) < n_teams:
-            have = counts.get(c, 0)
+        have = counts.get(c, 0)
+        if have < fewest:
             larger = [
                 s
                 for s in range(MIN_TEAM_SIZE, MAX_TEAM_SIZE + 1)
-                if (ts := team_sizes(n, s)) is not None and len(ts) <= have
+                if team_sizes(n, s) is not None and fewest_teams(n, s) <= have
             ]
             suggestion = (
                 Reason("larger_team_size", {"to": larger[0]})
                 if larger
-                else Reason("add_students", {"course_id": c, "count": n_teams - have})
+                else Reason("add_students", {"course_id": c, "count": _to_add(n, have, size)})
             )
             ids = tuple(s.id for s in cohort if s.course_id == c)
-            params = {"course_id": c, "students": have, "teams": n_teams}
+            params = {"course_id": c, "students": have, "teams": fewest}
             problems.append(Infeasible("course_too_small", ids, params, suggestion))
+    if problems:
+        return problems
+    # The preferred number of teams, unless a course cannot give each its minimum: then fewer,
+    # larger teams (two from a class are worth a team one over the size). More teams only where
+    # locks ask for them, as far as sizes and courses allow.
+    most = min([n // lo] + [counts.get(c, 0) // minimums[c] for c in courses])
+    n_teams = min(len(sizes), most)
+    wanted = max([t + 1 for t in locked.values()] + [t + 1 for t in fixed], default=0)
+    n_teams = max(n_teams, min(wanted, most))
     out_of_range = sorted(sid for sid, t in locked.items() if t >= n_teams)
     bad_fixed = sorted(t for t in fixed if t >= n_teams)
     if out_of_range or bad_fixed:
         params = {"teams": n_teams, "fixed_teams": bad_fixed}
         suggestion = Reason("unlock_students", {"student_ids": out_of_range})
-        problems.append(
-            Infeasible("locked_team_out_of_range", tuple(out_of_range), params, suggestion)
-        )
-    if problems:
-        return problems
-    # Fixed teams keep their locked members; the others share the rest evenly.
-    fixed_members = Counter(t for t in locked.values() if t in fixed)
-    open_teams = [t for t in range(n_teams) if t not in fixed]
-    n_open = n - sum(fixed_members.values())
-    caps = [fixed_members.get(t, 0) for t in range(n_teams)]
-    if open_teams:
-        base, extra = divmod(n_open, len(open_teams))
-        lo, hi = size_bounds(settings)
-        if not (lo <= base and base + (extra > 0) <= hi):
-            return [_size_split(n_open, size)]
-        # The larger teams go where lecturers locked the most members.
-        locked_count = Counter(locked.values())
-        ordered = sorted(open_teams, key=lambda t: (-locked_count.get(t, 0), t))
-        for k, t in enumerate(ordered):
-            caps[t] = base + (k < extra)
-    elif n_open:
-        return [_size_split(n_open, size)]
+        return [Infeasible("locked_team_out_of_range", tuple(out_of_range), params, suggestion)]
     locked_count = Counter(locked.values())
-    over = [t for t in range(n_teams) if locked_count.get(t, 0) > caps[t]]
+    over = [t for t in range(n_teams) if locked_count.get(t, 0) > hi]
     if over:
         ids = tuple(sid for sid, t in locked.items() if t in over)
-        params = {"teams": over, "sizes": [caps[t] for t in over]}
+        params = {"teams": over, "sizes": [hi for _ in over]}
         suggestion = Reason("unlock_students", {"student_ids": list(ids)})
         return [Infeasible("locked_team_too_large", ids, params, suggestion)]
-    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, n_teams)
+    # Fixed teams keep their locked members; the others share the rest evenly, each at least as
+    # large as its locked members (the larger teams go where lecturers locked the most). If the
+    # rest do not fit that many open teams, the nearest number of teams that fits is taken.
+    fixed_members = Counter(t for t in locked.values() if t in fixed)
+    n_open = n - sum(fixed_members.values())
+
+    def open_caps(count: int) -> dict[int, int] | None:
+        caps = {t: max(lo, locked_count.get(t, 0)) for t in range(count) if t not in fixed}
+        return caps if sum(caps.values()) <= n_open <= hi * len(caps) else None
+
+    nearest = sorted(range(max(wanted, fewest), most + 1), key=lambda k: (abs(k - n_teams), k))
+    fitting = [(k, room) for k in nearest if (room := open_caps(k)) is not None]
+    if not fitting:
+        return [_size_split(n_open, size)]
+    n_teams, caps_open = fitting[0]
+    for _ in range(n_open - sum(caps_open.values())):
+        t = min(caps_open, key=lambda u: (caps_open[u], -locked_count.get(u, 0), u))
+        caps_open[t] += 1
+    caps = [caps_open.get(t, fixed_members.get(t, 0)) for t in range(n_teams)]
     return Plan(caps, frozenset(fixed), minimums)
+
+
+def _to_add(n: int, have: int, size: int) -> int:
+    """Return how many students a course must gain to have one for each of the fewest teams."""
+    extra = 0
+    while have + extra < fewest_teams(n + extra, size):
+        extra += 1
+    return extra
 
 
 def _size_split(n: int, size: int) -> Infeasible:

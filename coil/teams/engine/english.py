@@ -115,7 +115,7 @@ _INFEASIBLE_EN: dict[str, Callable[[Infeasible], str]] = {
     ),
     "course_too_small": lambda i: (
         f"course {i.message_params['course_id']} has "
-        f"{i.message_params['students']} students for {i.message_params['teams']} teams: "
+        f"{i.message_params['students']} students for at least {i.message_params['teams']} teams: "
         "some teams would have nobody from it"
     ),
     "no_common_time": lambda i: (
@@ -148,11 +148,14 @@ _INFEASIBLE_EN: dict[str, Callable[[Infeasible], str]] = {
         f"({_ids(i.student_ids)}) cannot form a valid team"
     ),
     "shared_hours": lambda i: (
-        f"no plan found in which every team shares "
-        f"{_hours(i.message_params['hours'])} a week; hardest to place: {_ids(i.student_ids)}"
+        f"no plan exists in which every team shares {_hours(i.message_params['hours'])} a week "
+        "(an exhaustive search proved it)"
     ),
-    "course_balance": lambda i: (
-        f"no plan found with every course in every team; hardest to place: {_ids(i.student_ids)}"
+    "no_valid_plan": lambda i: (
+        "no plan exists that keeps every hard constraint (an exhaustive search proved it)"
+    ),
+    "not_found": lambda i: (
+        "no plan keeping every hard constraint was found in the time allowed; one may exist"
     ),
 }
 

@@ -74,17 +74,26 @@ def team_sizes(n_students: int, size: int) -> list[int] | None:
 
     Teams of ``size`` and ``size + 1`` are preferred: a surplus member absorbs an absence better
     than a team one short (DOMAIN.md: teams of 3 to 5 absorb absences). Only when the surplus is
-    larger than the number of teams (small cohorts) are teams of ``size - 1`` used, never below 3.
+    larger than the number of teams (small cohorts) are teams of ``size - 1`` used, never below 3;
+    a cohort smaller than ``size`` but within the bounds is one team. None means that no number
+    of teams splits the cohort within :func:`size_bounds`.
     """
-    if n_students < size or size < MIN_TEAM_SIZE:
+    lo, hi = max(MIN_TEAM_SIZE, size - 1), size + 1
+    if size < MIN_TEAM_SIZE or n_students < lo:
         return None
+    if n_students < size:
+        return [n_students]
     count = n_students // size
     if n_students - count * size > count:
         count = -(-n_students // size)
-    base, extra = divmod(n_students, count)
-    if base < max(MIN_TEAM_SIZE, size - 1) or base + (extra > 0) > size + 1:
-        return None
-    return [base + 1] * extra + [base] * (count - extra)
+    sizes = split(n_students, count)
+    return sizes if lo <= sizes[-1] and sizes[0] <= hi else None
+
+
+def split(n_students: int, n_teams: int) -> list[int]:
+    """Split a cohort into ``n_teams`` sizes that differ by one at most, larger first."""
+    base, extra = divmod(n_students, n_teams)
+    return [base + 1] * extra + [base] * (n_teams - extra)
 
 
 def size_bounds(settings: Settings) -> tuple[int, int]:
@@ -92,9 +101,21 @@ def size_bounds(settings: Settings) -> tuple[int, int]:
     return max(MIN_TEAM_SIZE, settings.team_size - 1), settings.team_size + 1
 
 
-def course_minimums(counts: Mapping[int, int], n_teams: int) -> dict[int, int]:
-    """Return the minimum members per team for each course: 2 where the class allows it, else 1."""
-    return {c: 2 if n >= 2 * n_teams else 1 for c, n in counts.items()}
+def fewest_teams(n_students: int, team_size: int) -> int:
+    """Return the fewest teams that hold ``n_students`` within the size bounds (at least 1)."""
+    return max(1, -(-n_students // (team_size + 1)))
+
+
+def course_minimums(counts: Mapping[int, int], settings: Settings) -> dict[int, int]:
+    """Return the minimum members per team of each course: 2 where the class allows it, else 1.
+
+    A class allows two per team when it has two for each of the fewest teams the size bounds
+    leave for the cohort. The number of teams a plan happens to have does not lower it: a plan
+    of more, smaller teams than the class can fill with two each breaks the rule (DOMAIN.md: no
+    one alone from their class), so "too few students there for two per team" is always true.
+    """
+    fewest = fewest_teams(sum(counts.values()), settings.team_size)
+    return {c: 2 if n >= 2 * fewest else 1 for c, n in counts.items()}
 
 
 def check_hard(
@@ -116,8 +137,7 @@ def check_hard(
             else:
                 seen[sid] = t
     counts = Counter(by_id[sid].course_id for sid in seen)
-    n_teams = sum(1 for team in teams if team)
-    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, n_teams)
+    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, settings)
     for t, team in enumerate(teams):
         members = [by_id[sid] for sid in dict.fromkeys(team) if sid in by_id]
         if team:

@@ -166,8 +166,7 @@ def evaluate(
     by_id = {s.id: s for s in students}
     reports = []
     counts = Counter(by_id[sid].course_id for team in teams for sid in team if sid in by_id)
-    n_teams = sum(1 for team in teams if team)
-    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, n_teams)
+    minimums = course_minimums({c: counts.get(c, 0) for c in courses}, settings)
     for t, team in enumerate(teams):
         idx = [scorer.index[sid] for sid in team if sid in scorer.index]
         score = scorer.score_members(idx) if idx else 0.0

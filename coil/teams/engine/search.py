@@ -9,9 +9,20 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
+from coil.teams.engine import exact
 from coil.teams.engine.build import TeamBuilder
 from coil.teams.engine.diagnose import language_exclusions, plan_sizes, precheck, validate
-from coil.teams.engine.model import FULL_WEEK, Infeasible, Result, Settings, Student
+from coil.teams.engine.exact import Exact
+from coil.teams.engine.model import (
+    FULL_WEEK,
+    SLOT_MINUTES,
+    Infeasible,
+    Reason,
+    Result,
+    Settings,
+    Student,
+)
+from coil.teams.engine.rules import fewest_teams, shared_mask, size_bounds
 from coil.teams.engine.score import evaluate
 
 
@@ -28,11 +39,18 @@ def form_teams(
     """Form teams across the member courses, maximising the worst team's score, then the mean.
 
     Sizes: see :func:`team_sizes` (``size`` and ``size + 1`` first, ``size - 1`` only for small
-    cohorts, never below 3). ``locked`` pins students to team indices; a team index listed in
+    cohorts, never below 3), with fewer, larger teams where a course needs them for its minimum
+    (:func:`course_minimums`). ``locked`` pins students to team indices; a team index listed in
     ``fixed_teams`` is closed: it holds exactly its locked members. Students below the working
-    language level are left out and listed in ``excluded``. The search stops at the time budget
-    (counted from the call), the iteration limit, or when it stalls; ``stats["stopped_by"]`` says
-    which. The result depends only on the inputs and the seed unless it was the time budget.
+    language level are left out and listed in ``excluded``.
+
+    When the repair leaves a hard constraint broken, the exact search (:mod:`.exact`) gets the
+    rest of the budget: it finds a plan, proves that none exists, or runs out of time, and the
+    diagnoses say which (``stats["exact"]``: "found", "infeasible", "unknown"; "" when it did not
+    run). No diagnosis claims that no plan exists without a proof, by arithmetic or by the solver.
+    The search stops at the time budget (counted from the call), the iteration limit, or when it
+    stalls; ``stats["stopped_by"]`` says which. The result depends only on the inputs and the seed
+    unless it was the time budget.
     """
     started = time.perf_counter()
     locked = dict(locked or {})
@@ -49,20 +67,21 @@ def form_teams(
         return _infeasible_result(excluded, diagnoses)
     engine = _Engine(cohort, courses, settings, locked, plan, started + time_budget)
     engine.construct()
-    engine.repair()
+    # Leave the exact search time in case the repair fails: half the budget where it models the
+    # whole cohort (and can prove), a fifth where it repairs large ones by neighbourhoods.
+    share = 0.5 if engine.whole_model() else 0.8
+    engine.repair(until=started + share * time_budget)
     if engine.total_violation() > 0:
-        return _infeasible_result(excluded, engine.diagnose())
+        # The repair is a heuristic: whether a plan exists is for the exact search to say.
+        outcome = engine.solve_exactly()
+        if outcome.status != "found":
+            diagnoses = engine.explain_failure(outcome)
+            return _infeasible_result(excluded, diagnoses, engine.stats(started))
+        engine.adopt(outcome.teams)
     engine.optimise(max_iterations)
     teams = [[cohort[i].id for i in team] for team in engine.teams]
     result = evaluate(teams, cohort, courses, settings, scorer=engine.scorer)
-    stats: dict[str, Any] = {
-        "stopped_by": engine.stopped_by,
-        "seconds": time.perf_counter() - started,
-        "iterations": engine.iterations,
-        "accepted": engine.accepted,
-        "repair_steps": engine.repair_steps,
-        "construction_violation": engine.construction_violation,
-    }
+    stats = engine.stats(started)
     return Result(
         teams=result.teams,
         reports=result.reports,
@@ -75,12 +94,206 @@ def form_teams(
     )
 
 
-def _infeasible_result(excluded: list[Infeasible], diagnoses: list[Infeasible]) -> Result:
-    return Result([], [], 0.0, 0.0, [], excluded, diagnoses)
+# Student-team pairs up to which the whole cohort is modelled (about 0.3 s to build); larger
+# cohorts are repaired by neighbourhoods of a few teams, larger after each failure.
+_WHOLE_MODEL_LIMIT = 10_000
+_NEIGHBOURHOOD_TEAMS = (4, 6, 8, 12)
+_NEIGHBOURHOOD_SECONDS = 0.5
+
+
+def _infeasible_result(
+    excluded: list[Infeasible], diagnoses: list[Infeasible], stats: Mapping[str, Any] | None = None
+) -> Result:
+    return Result([], [], 0.0, 0.0, [], excluded, diagnoses, dict(stats or {}))
 
 
 class _Engine(TeamBuilder):
-    """The builder's state, plus the local search over constraint-keeping moves."""
+    """The builder's state, the exact fallback, and the local search over rule-keeping moves."""
+
+    fallback: Exact | None = None
+
+    def stats(self, started: float) -> dict[str, Any]:
+        """Say how the search went: what stopped it, its effort, and whether the exact one ran."""
+        return {
+            "stopped_by": self.stopped_by,
+            "seconds": time.perf_counter() - started,
+            "iterations": self.iterations,
+            "accepted": self.accepted,
+            "repair_steps": self.repair_steps,
+            "construction_violation": self.construction_violation,
+            "exact": self.fallback.status if self.fallback else "",
+            "exact_seconds": self.fallback.seconds if self.fallback else 0.0,
+        }
+
+    # -- the exact fallback
+
+    def whole_model(self) -> bool:
+        """Tell whether the exact search models the whole cohort (else: by neighbourhoods)."""
+        return len(self.cohort) * self.n_teams <= _WHOLE_MODEL_LIMIT
+
+    def _team_counts(self) -> tuple[int, int]:
+        """Return the fewest and most teams any plan can have (sizes and course minimums)."""
+        n = len(self.cohort)
+        lo, _ = size_bounds(self.settings)
+        most = min([n // lo] + [self.n_course[k] // m for k, m in enumerate(self.need)])
+        return fewest_teams(n, self.settings.team_size), most
+
+    def _solve(self, team_counts: tuple[int, int], need_slots: int) -> Exact:
+        return exact.solve(
+            self.course,
+            self.need,
+            self.mask,
+            need_slots,
+            size_bounds(self.settings),
+            self.locked,
+            self.fixed,
+            team_counts,
+            self.teams,
+            time_limit=self.deadline - time.perf_counter(),
+            seed=self.settings.seed,
+        )
+
+    def solve_exactly(self) -> Exact:
+        """Ask the exact search for a plan: first with the planned number of teams, then any.
+
+        Seeded with the repair's plan and given what is left of the time budget. ``infeasible``
+        means proved for every number of teams the sizes and the course minimums allow. A cohort
+        too large to model whole within the budget is repaired by neighbourhoods instead, which
+        finds plans but proves nothing.
+        """
+        if not self.whole_model():
+            self.fallback = self._solve_neighbourhoods()
+            return self.fallback
+        first = self._solve((self.n_teams, self.n_teams), self.need_slots)
+        outcome = first
+        counts = self._team_counts()
+        if first.status == "infeasible" and counts != (self.n_teams, self.n_teams):
+            second = self._solve(counts, self.need_slots)
+            outcome = Exact(second.status, second.teams, first.seconds + second.seconds)
+        self.fallback = outcome
+        return outcome
+
+    def _solve_neighbourhoods(self) -> Exact:
+        """Solve a broken team with a few others exactly, everyone else staying, until none is.
+
+        Each neighbourhood keeps its number of teams; one that cannot be fixed is followed by
+        another, larger one (up to ``_NEIGHBOURHOOD_TEAMS[-1]`` teams), all within the budget.
+        """
+        started = time.perf_counter()
+        rng = self.rng
+        sizes = _NEIGHBOURHOOD_TEAMS
+        failures = 0
+        while bad := [t for t in self.open if self.violation(t) > 0]:
+            left = self.deadline - time.perf_counter()
+            if left <= 0:
+                return Exact("unknown", seconds=time.perf_counter() - started)
+            k = sizes[min(failures, len(sizes) - 1)]
+            chosen = [bad[rng.randrange(len(bad))]]
+            others = [t for t in self.open if t != chosen[0]]
+            rng.shuffle(others)
+            # Broken teams first, then teams sharing time with the first one's members.
+            others.sort(key=lambda t: (self.violation(t) == 0, -self._overlap(chosen[0], t)))
+            chosen += others[: k - 1]
+            students = [i for t in chosen for i in self.teams[t]]
+            local = {t: j for j, t in enumerate(chosen)}
+            outcome = exact.solve(
+                [self.course[i] for i in students],
+                self.need,
+                [self.mask[i] for i in students],
+                self.need_slots,
+                size_bounds(self.settings),
+                [local[self.locked[i]] if self.locked[i] >= 0 else -1 for i in students],
+                (),
+                (len(chosen), len(chosen)),
+                [[students.index(i) for i in self.teams[t]] for t in chosen],
+                time_limit=min(left, _NEIGHBOURHOOD_SECONDS),
+                seed=self.settings.seed + failures,
+            )
+            if outcome.status != "found":
+                failures += 1
+                continue
+            # The model keeps pinned teams at their index and orders the others freely.
+            for j, members in enumerate(outcome.teams):
+                self._set_team(chosen[j], [students[m] for m in members])
+            failures = 0
+        teams = [list(team) for team in self.teams]
+        return Exact("found", teams, time.perf_counter() - started)
+
+    def _overlap(self, a: int, b: int) -> int:
+        """Count the slots team ``b``'s shared time has in common with team ``a``'s members'."""
+        union = 0
+        for i in self.teams[a]:
+            union |= self.mask[i]
+        return (union & self.shared[b]).bit_count()
+
+    def adopt(self, teams: Sequence[Sequence[int]]) -> None:
+        """Take over a plan of student indices that keeps every hard constraint."""
+        self.n_teams = len(teams)
+        self.open = [t for t in range(self.n_teams) if t not in self.fixed]
+        self.caps = [len(team) for team in teams]
+        sizes = [self.caps[t] for t in self.open]
+        self.lo, self.hi = min([self.lo, *sizes]), max([self.hi, *sizes])
+        self.teams = [[] for _ in teams]
+        self.cnt = [[0] * len(self.courses) for _ in teams]
+        self.shared = [FULL_WEEK] * self.n_teams
+        self.scores = [0.0] * self.n_teams
+        for t, members in enumerate(teams):
+            self._set_team(t, list(members))
+
+    def explain_failure(self, outcome: Exact) -> list[Infeasible]:
+        """Say why there is no plan: proved impossible (and which rule), or not found in time.
+
+        A claim that no plan exists is made only on the exact search's proof. The suggested
+        shared hours are those of a plan that keeps every other rule, so that they would work.
+        """
+        bad = [t for t in self.open if self.violation(t) > 0]
+        hardest = sorted(
+            self.cohort[max(self.teams[t], key=lambda i: self._shared_without(self.teams[t], i))].id
+            for t in bad
+            if self.teams[t]
+        )
+        hours = self.settings.min_shared_hours
+        witness: Sequence[Sequence[int]] | None = None
+        if all(self._missing(t) == 0 for t in self.open):
+            witness = self.teams
+        if outcome.status == "infeasible" and witness is None:
+            # Is it the shared hours, or can the courses not be spread even without them?
+            courses_only = self._solve(self._team_counts(), 0)
+            if courses_only.status == "found":
+                witness = courses_only.teams
+            elif courses_only.status == "infeasible":
+                return [self._no_valid_plan()]
+        if outcome.status == "infeasible" and witness is None:
+            return [self._no_valid_plan()]
+        suggestion = None
+        if witness is not None:
+            best = min(
+                shared_mask(self.mask[i] for i in team).bit_count() for team in witness if team
+            )
+            best_minutes = min(best, self.need_slots) * SLOT_MINUTES
+            suggestion = (
+                Reason("lower_min_shared_hours", {"to": best_minutes / 60})
+                if best_minutes
+                else Reason("update_availability", {"student_ids": hardest})
+            )
+        elif hardest:
+            suggestion = Reason("update_availability", {"student_ids": hardest})
+        if outcome.status == "infeasible":
+            params: dict[str, Any] = {"hours": hours, "teams": len(bad)}
+            return [Infeasible("shared_hours", tuple(hardest), params, suggestion)]
+        params = {"hours": hours, "seconds": round(outcome.seconds, 1)}
+        return [Infeasible("not_found", tuple(hardest), params, suggestion)]
+
+    def _no_valid_plan(self) -> Infeasible:
+        ids = sorted(self.cohort[i].id for i, t in enumerate(self.locked) if t >= 0)
+        suggestion = (
+            Reason("unlock_students", {"student_ids": ids})
+            if ids
+            else Reason("other_team_size", {"to": []})
+        )
+        return Infeasible("no_valid_plan", tuple(ids), {"teams": self.n_teams}, suggestion)
+
+    # -- the local search
 
     def optimise(self, max_iterations: int) -> None:
         """Improve (worst score, teams at the worst, sum of scores) with constraint-keeping moves.
