@@ -1,0 +1,38 @@
+"""One matrix world for the whole package, built once, and the matrix that checks cells in it.
+
+The package's app and database live as long as the package's tests; the harness puts the
+database back after every request that changed it, so cells stay independent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from coil.extensions import db, limiter
+from tests.authorization.harness import Matrix
+from tests.authorization.world import build
+from tests.conftest import _empty_tables, make_app
+from tests.factories import Factory
+
+
+@pytest.fixture(scope="package")
+def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("matrix") / "files"
+
+
+@pytest.fixture(scope="package")
+def matrix(database_url: str, storage: Path) -> Iterator[Matrix]:
+    app = make_app(database_url, STORAGE_PATH=str(storage))
+    with app.app_context():
+        limiter.reset()
+        try:
+            world = build(Factory(db))
+            db.session.remove()
+            yield Matrix(app, world, storage)
+        finally:
+            db.session.remove()
+            _empty_tables()
+            db.engine.dispose()
