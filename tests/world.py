@@ -307,6 +307,10 @@ def _forget_mail(factory: Any) -> None:
 
 # -- presets -------------------------------------------------------------------------------------
 
+# The member courses teach around their exchange's dates (its settings must lie within them).
+KOPI_TERM = {"first_day": date(2027, 1, 18), "last_day": date(2027, 5, 14)}
+TULIPS_TERM = {"first_day": date(2027, 3, 1), "last_day": date(2027, 5, 7)}
+
 #: An Amsterdam-Jakarta exchange, running, teams published: team 1 "Team Kopi" holds Anna and
 #: Dewi (and Dirk, who dropped out), team 2 holds Bram; Olga is an NL student who is not
 #: enrolled. The chat, spaces, dialogue and browser worlds.
@@ -317,6 +321,7 @@ KOPI = Spec(
             {"name": "Hogeschool Kopi", "country": "NL", "timezone": AMS},
             lecturer=Person("lena", "Lena", "lena@nl.example"),
             coordinator=Person("cora", "Cora", "cora@nl.example"),
+            course=KOPI_TERM,
             students=(
                 Person("anna", "Anna", "anna@nl.example"),
                 Person("bram", "Bram", "bram@nl.example"),
@@ -328,6 +333,7 @@ KOPI = Spec(
             {"name": "Universitas Kopi", "country": "ID", "timezone": JKT},
             lecturer=Person("budi", "Budi", "budi@id.example"),
             coordinator=Person("citra", "Citra", "citra@id.example"),
+            course=KOPI_TERM,
             students=(Person("dewi", "Dewi", "dewi@id.example"),),
         ),
     ),
@@ -353,12 +359,14 @@ TULIPS = Spec(
             {"name": "Hogeschool Tulips", "country": "NL", "timezone": AMS},
             lecturer=Person("pieter", "Pieter", timezone=AMS),
             coordinator=Person("coord", "Coord"),
+            course=TULIPS_TERM,
             students=(Person("anna", timezone=AMS), Person("carla", timezone=AMS)),
         ),
         Side(
             "mx",
             {"name": "Universidad Tulips", "country": "MX", "timezone": MEX},
             lecturer=Person("carlos", "Carlos", timezone=MEX),
+            course=TULIPS_TERM,
             students=(Person("bruno", timezone=MEX), Person("diego", timezone=MEX)),
         ),
     ),

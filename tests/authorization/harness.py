@@ -85,13 +85,14 @@ class Row:
     files: Mapping[str, tuple[bytes, str]] = field(default_factory=dict)  # field: (body, name)
     fresh: bool = False  # the request changes the session (log in or out): a client of its own
     csrf: bool = True
+    note: str = ""  # tells apart two rows of one path (different data)
 
     def __post_init__(self) -> None:
         assert set(self.expect) == set(COLUMNS), (self.path, set(COLUMNS) ^ set(self.expect))
 
     @property
     def name(self) -> str:
-        return f"{self.method} {self.path}"
+        return f"{self.method} {self.path}" + (f" ({self.note})" if self.note else "")
 
 
 def get(path: str, expect: Mapping[str, int | str], **options: Any) -> Row:
@@ -249,7 +250,10 @@ class Matrix:
             data["csrf_token"] = token
         for name, (body, filename) in row.files.items():
             data[name] = (BytesIO(body), filename)
-        data = {k: self.url(v, column) if isinstance(v, str) else v for k, v in data.items()}
+        data = {
+            self.url(k, column): self.url(v, column) if isinstance(v, str) else v
+            for k, v in data.items()
+        }
         content_type = "multipart/form-data" if row.files else None
         return client.open(url, method=row.method, data=data, content_type=content_type)
 

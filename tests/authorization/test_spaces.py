@@ -37,9 +37,8 @@ TASK = {"title": "Draft the poster", "description": "", "assignee_id": "0"}
 
 def space_rows(space: str) -> list[Row]:
     tag, read, edit = SPACES[space]
-    s = "/spaces/{%s}" % space
+    s = "/spaces/{" + space + "}"
     doc, task, file = f"{s}/documents/{{doc{tag}}}", f"{s}/tasks/{{task{tag}}}", f"{{file{tag}}}"
-    # what a reader who may not change the space gets: 403 too
     return [
         get(s, allow(200, *read)),
         get(f"{s}/documents/new", allow(200, *edit)),

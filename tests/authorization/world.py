@@ -17,9 +17,10 @@ column, so its objects are foreign to everyone but the admin. Objects are named 
   (Lena proposes to a third lecturer) and ``incoming`` (a foreign lecturer proposes to Lena);
 - ``course``, ``draft``, ``spare`` Lena's courses, ``fcourse`` the foreign one, ``scourse``
   the stranger's; ``nl``, ``sinst`` (the strangers'), ``suspended`` institutions;
-- per column: ``notification`` and ``api_token`` (each person's own), plus ``relation`` (a
-  partner decision of NL), ``invitation``/``join`` (Lena's join link), ``feed`` (Anna's
-  calendar feed token).
+- per column: ``notification`` and ``api_token`` (each person's own; ``lena_note`` and
+  ``lena_token`` are the lecturer's), plus ``relation`` (a partner decision of NL),
+  ``invitation``/``join`` (Lena's join link), ``feed`` (Anna's calendar feed token), ``reset``
+  (a first-password link of Eva's).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from datetime import date, time
 from typing import Any
 
 from coil.accounts.models import Role
+from coil.accounts.services import password_setup_link
 from coil.accounts.tokens import create_api_token
 from coil.courses.services import CourseData, Meeting, create_course
 from coil.dialogue.services import create_card
@@ -170,6 +172,9 @@ def build(factory: Factory) -> MatrixWorld:
             note = notify_user(person, "proposal_received", _PARAMS, endpoint="home.index")
             ids["notification"][column] = note.id
             ids["api_token"][column] = create_api_token(person, "matrix")[0].id
+        ids["lena_note"] = ids["notification"][LECTURER]
+        ids["lena_token"] = ids["api_token"][LECTURER]
+        ids["reset"] = password_setup_link(eva).rsplit("/", 1)[1]
         ids["notification"][None] = ids["notification"][STUDENT]
         ids["api_token"][None] = ids["api_token"][STUDENT]
         ids["notification"][ANON] = ids["notification"][STUDENT]
