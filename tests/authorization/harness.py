@@ -50,7 +50,7 @@ COLUMNS = (ANON, STUDENT, OUT_STUDENT, LECTURER, OUT_LECTURER, COORD, OUT_COORD,
 SIGNED_IN = COLUMNS[1:]
 STAFF = (LECTURER, COORD, ADMIN)  # who runs or follows the exchange
 
-LOGIN = "login"  # anonymous people are sent to the log-in page
+LOGIN = "login"  # sent to log in first: a redirect to the log-in page that names the page asked
 REFUSED = (403, 404, 400, LOGIN)
 
 
@@ -286,7 +286,7 @@ class Matrix:
 
 def outcome_of(response: Any) -> int | str:
     location = response.headers.get("Location", "")
-    if response.status_code == 302 and location.startswith("/login"):
+    if response.status_code == 302 and location.startswith("/login?next="):
         return LOGIN
     return int(response.status_code)
 
