@@ -25,14 +25,23 @@ def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="package")
 def matrix(database_url: str, storage: Path) -> Iterator[Matrix]:
-    app = make_app(database_url, STORAGE_PATH=str(storage))
+    # cells send live events in quick succession: the per-person chat limit is not their subject
+    app = make_app(database_url, STORAGE_PATH=str(storage), CHAT_RATE_LIMIT="10000 per second")
     with app.app_context():
         limiter.reset()
         try:
             world = build(Factory(db))
             db.session.remove()
-            yield Matrix(app, world, storage)
+            matrix = Matrix(app, world, storage)
+            yield matrix
+            matrix.close()
         finally:
             db.session.remove()
             _empty_tables()
             db.engine.dispose()
+
+
+@pytest.fixture()
+def app():
+    """Not here: the root ``app`` fixture empties the database the whole package shares."""
+    pytest.fail("tests in tests/authorization use the package's `matrix`, not `app` or `db`")

@@ -22,8 +22,7 @@ must come with rows.
 from __future__ import annotations
 
 import shutil
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -46,6 +45,8 @@ OUT_LECTURER = "out_lecturer"  # a lecturer of an unrelated institution (with a 
 COORD = "coord"  # a coordinator of a member institution
 OUT_COORD = "out_coord"  # a coordinator of an unrelated institution
 ADMIN = "admin"
+OTHER_TEAM = "other_team"  # live events only: a student of the exchange in team 2
+DROPPED = "dropped"  # live events only: a student who dropped out of team 1
 COLUMNS = (ANON, STUDENT, OUT_STUDENT, LECTURER, OUT_LECTURER, COORD, OUT_COORD, ADMIN)
 SIGNED_IN = COLUMNS[1:]
 STAFF = (LECTURER, COORD, ADMIN)  # who runs or follows the exchange
@@ -86,6 +87,8 @@ class Row:
     fresh: bool = False  # the request changes the session (log in or out): a client of its own
     csrf: bool = True
     note: str = ""  # tells apart two rows of one path (different data)
+    # nothing may change even where allowed (a foreign object in the data): True, or the columns
+    unchanged: bool | tuple[str, ...] = False
 
     def __post_init__(self) -> None:
         assert set(self.expect) == set(COLUMNS), (self.path, set(COLUMNS) ^ set(self.expect))
@@ -198,6 +201,7 @@ class Matrix:
         self.clients: dict[str, FlaskClient] = {}
         self.tokens: dict[str, str] = {}
         self.restores = 0  # how often a request changed the world and it was put back
+        self.sockets: dict[str, Any] = {}
 
     def refresh_snapshot(self, storage: Path) -> None:
         """Take the snapshot again after a module added objects of its own."""
@@ -265,8 +269,35 @@ class Matrix:
         response.close()  # a download streams a file that stays open until then
         changed = self.settle()
         assert outcome == expected, f"{row.name} as {column}: {outcome}, not {expected}\n{body}"
-        if expected in REFUSED:
+        if expected in REFUSED or row.unchanged is True or column in (row.unchanged or ()):
             assert not changed, f"{row.name} as {column} was refused but changed {changed}"
+
+    def socket(self, column: str) -> Any:
+        """Return ``column``'s Socket.IO connection (made on first use, with their log-in)."""
+        from tests.conftest import socket_client
+
+        if column not in self.sockets:
+            socket = socket_client(self.app, self.client(column))
+            assert socket.is_connected(), f"{column} cannot connect"
+            self.sockets[column] = socket
+        return self.sockets[column]
+
+    def check_socket(self, row: SocketRow, column: str) -> None:
+        expected = row.expect[column]
+        socket = self.socket(column)
+        self.settle()
+        ack = socket.emit(row.event, resolve(row.payload, self.world.ids), callback=True)
+        socket.get_received()  # the events it heard are not the cell's concern
+        changed = self.settle()
+        outcome = ack_of(ack)
+        assert outcome == expected, f"{row.name} as {column}: {ack}, not {expected}"
+        if expected != "ok":
+            assert not changed, f"{row.name} as {column} was refused but changed {changed}"
+
+    def close(self) -> None:
+        for socket in self.sockets.values():
+            if socket.is_connected():
+                socket.disconnect()
 
     def settle(self) -> list[str]:
         """Put the world back if the last request changed it; return the tables it changed."""
@@ -336,14 +367,3 @@ def socket_cells(rows: Iterable[SocketRow], columns: Iterable[str]) -> list[Any]
 def ack_of(ack: Any) -> str:
     assert isinstance(ack, dict), ack
     return "ok" if ack.get("ok") else str(ack["error"]["code"])
-
-
-def group(rows: Iterable[Row]) -> dict[str, list[Row]]:
-    by_path: dict[str, list[Row]] = defaultdict(list)
-    for row in rows:
-        by_path[row.path].append(row)
-    return by_path
-
-
-Setup = Callable[[Matrix], None]
-Unused = Iterator  # keep the import list stable for type checkers

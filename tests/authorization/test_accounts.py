@@ -96,6 +96,14 @@ INSTITUTION_ROWS = [
         allow(302, OUT_COORD, ADMIN),
         data={**INSTITUTION, "name": "Stranger College", "country": "ZA"},
     ),
+    # only admins change an institution's status: a coordinator's "suspended" is ignored
+    post(
+        "/institutions/{nl}/edit",
+        allow(302, COORD, ADMIN),
+        data={**INSTITUTION, "city": "Utrecht", "languages": ["nl", "en"], "status": "suspended"},
+        note="suspending",
+        unchanged=(COORD,),
+    ),
     get("/institutions/{nl}/people", allow(200, COORD, ADMIN)),
     get("/institutions/{sinst}/people", allow(200, OUT_COORD, ADMIN)),
     get("/institutions/{nl}/partners", allow(200, COORD, ADMIN)),
@@ -126,3 +134,31 @@ assert all(LOGIN in row.expect.values() or row.expect[ANON] != LOGIN for row in 
 @pytest.mark.parametrize(("row", "column"), cells(ROWS))
 def test_accounts(matrix, row, column):
     matrix.check(row, column)
+
+
+def test_anonymous_predicates_all_say_no(matrix):
+    from flask_login import AnonymousUserMixin
+
+    from coil.accounts.permissions import can_invite, invitable_roles
+    from coil.extensions import db
+    from coil.institutions.models import Institution
+    from coil.institutions.permissions import (
+        can_change_status,
+        can_create_institution,
+        can_manage_institution,
+        can_view_institution,
+        can_view_people,
+    )
+
+    anonymous = AnonymousUserMixin()
+    own = db.session.get(Institution, matrix.world.ids["nl"])
+    try:
+        assert invitable_roles(anonymous) == ()
+        assert not can_invite(anonymous, "student", own)
+        assert not can_create_institution(anonymous)
+        assert not can_view_institution(anonymous, own)
+        assert not can_manage_institution(anonymous, own)
+        assert not can_change_status(anonymous, own)
+        assert not can_view_people(anonymous, own)
+    finally:
+        db.session.remove()

@@ -119,7 +119,49 @@ TEAM_ROWS = [
     post("/exchanges/{fx}/teams/leave/{bram}", allow(302)),
 ]
 
-ROWS = EXCHANGE_ROWS + TEAM_ROWS
+# The lecturer's own exchange, someone else's object in the form: refused without a change.
+PAYLOAD_ROWS = [
+    post(
+        "/exchanges/{x}/join-links",
+        allow(422, LECTURER),
+        data={"course_id": "{pcourse}", "max_uses": "10", "days": "7"},
+        note="the partner's course",
+    ),
+    post(
+        "/exchanges/{x}/roster/upload",
+        allow(422, LECTURER),
+        data={"course_id": "{pcourse}"},
+        files=ROSTER,
+        note="the partner's course",
+    ),
+    # the partner lecturer's student: only a student's own lecturer marks them dropped out
+    post("/exchanges/{x}/enrolments/{dewi_enrolment}/drop", allow(403)),
+    post(
+        "/exchanges/{x}/teams/move",
+        allow(302, LECTURER),
+        data={"user_id": "{fanna_id}", "team": "1"},
+        note="a foreign student",
+        unchanged=True,
+    ),
+    post(
+        "/exchanges/{x}/teams/lock",
+        allow(302, LECTURER),
+        data={"user_ids-0": "{fanna_id}", "locked": "y"},
+        note="a foreign student",
+        unchanged=True,
+    ),
+    get("/exchanges/{x}/teams/place/{fanna_id}", allow(302, LECTURER), unchanged=True),
+    post(
+        "/exchanges/{x}/teams/place/{fanna_id}",
+        allow(302, LECTURER),
+        data={"team": "1"},
+        unchanged=True,
+    ),
+    get("/exchanges/{x}/teams/leave/{fanna_id}", allow(302, LECTURER), unchanged=True),
+    post("/exchanges/{x}/teams/leave/{fanna_id}", allow(302, LECTURER), unchanged=True),
+]
+
+ROWS = EXCHANGE_ROWS + TEAM_ROWS + PAYLOAD_ROWS
 
 
 @pytest.mark.parametrize(("row", "column"), cells(ROWS))

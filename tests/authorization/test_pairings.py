@@ -53,7 +53,11 @@ PROPOSAL_ROWS = [
     get("/proposals/", allow(200, *STAFF_ROLES)),
     get("/proposals/new?to_course_id={scourse}", allow(200, *LECTURERS)),
     # the stranger cannot propose from Lena's course: not among their choices
-    post("/proposals/new?to_course_id={scourse}", allow(302, LECTURER, out_lecturer=422), data=PROPOSE),
+    post(
+        "/proposals/new?to_course_id={scourse}",
+        allow(302, LECTURER, out_lecturer=422),
+        data=PROPOSE,
+    ),
     get("/proposals/{proposal}", allow(200, LECTURER, COORD, ADMIN)),
     get("/proposals/{outgoing}", allow(200, LECTURER, COORD, ADMIN)),
     get("/proposals/{incoming}", allow(200, LECTURER, COORD, ADMIN)),
@@ -72,7 +76,9 @@ PROPOSAL_ROWS = [
     post("/proposals/{incoming}/accept", allow(302, LECTURER)),
     post("/proposals/{outgoing}/accept", allow(302)),
     post("/proposals/{fproposal}/accept", allow(302)),
-    post("/proposals/{incoming}/decline", allow(302, LECTURER), data={"decline-reason": "Too late."}),
+    post(
+        "/proposals/{incoming}/decline", allow(302, LECTURER), data={"decline-reason": "Too late."}
+    ),
     post("/proposals/{outgoing}/decline", allow(302), data={"decline-reason": "Too late."}),
     post("/proposals/{outgoing}/withdraw", allow(302, LECTURER)),
     post("/proposals/{incoming}/withdraw", allow(302)),

@@ -74,6 +74,25 @@ ROWS = [
         note="for another team",
     ),
     post("/sessions/exchange/{fx}/new", allow(302), data=SESSION),
+    post(
+        "/sessions/exchange/{x}/new",
+        allow(422, STUDENT, LECTURER),
+        data={**SESSION, "team_id": "{fteam}"},
+        note="for a foreign team",
+    ),
+    # Anna may change the session she planned for her team, not make it the whole exchange's
+    post(
+        "/sessions/{session}/edit",
+        allow(302, LECTURER, student=422),
+        data={**SESSION, "team_id": "0"},
+        note="to the whole exchange",
+    ),
+    post(
+        "/sessions/{xsession}/edit",
+        allow(422, LECTURER),
+        data={**SESSION, "team_id": "{fteam}"},
+        note="to a foreign team",
+    ),
     *(row for name in SESSIONS for row in session_rows(name)),
     get("/sessions/99999999", allow(404, refused=404)),
     get("/sessions/calendar", everyone(200)),

@@ -78,7 +78,23 @@ CROSSED = [
     get("/spaces/99999999", allow(404, STUDENT, LECTURER, COORD, ADMIN, refused=404)),
 ]
 
-ROWS = [row for space in SPACES for row in space_rows(space)] + CROSSED
+# Someone outside the space as a task's assignee: not among the choices.
+PAYLOAD = [
+    post(
+        "/spaces/{space}/tasks",
+        allow(422, STUDENT, LECTURER),
+        data={**TASK, "assignee_id": "{fanna_id}"},
+        note="a foreign assignee",
+    ),
+    post(
+        "/spaces/{space}/tasks/{task}/edit",
+        allow(422, STUDENT, LECTURER),
+        data={**TASK, "assignee_id": "{bram}"},
+        note="an assignee of another team",
+    ),
+]
+
+ROWS = [row for space in SPACES for row in space_rows(space)] + CROSSED + PAYLOAD
 
 
 @pytest.mark.parametrize(("row", "column"), cells(ROWS))

@@ -20,7 +20,9 @@ column, so its objects are foreign to everyone but the admin. Objects are named 
 - per column: ``notification`` and ``api_token`` (each person's own; ``lena_note`` and
   ``lena_token`` are the lecturer's), plus ``relation`` (a partner decision of NL),
   ``invitation``/``join`` (Lena's join link), ``feed`` (Anna's calendar feed token), ``reset``
-  (a first-password link of Eva's).
+  (a first-password link of Eva's);
+- ``msg``/``msg_b``/``msg_x``/``msg_f`` a message in each room (by Anna, Bram, Lena and a
+  foreign lecturer) and ``msg_dirk`` one Dirk wrote in team 1's room before he dropped out.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ from typing import Any
 from coil.accounts.models import Role
 from coil.accounts.services import password_setup_link
 from coil.accounts.tokens import create_api_token
+from coil.chat.models import Message
+from coil.chat.sending import post_message
 from coil.courses.services import CourseData, Meeting, create_course
 from coil.dialogue.services import create_card
 from coil.exchanges.enrolling import create_join_link
@@ -45,7 +49,9 @@ from tests.authorization.harness import (
     ADMIN,
     ANON,
     COORD,
+    DROPPED,
     LECTURER,
+    OTHER_TEAM,
     OUT_COORD,
     OUT_LECTURER,
     OUT_STUDENT,
@@ -116,6 +122,10 @@ def build(factory: Factory) -> MatrixWorld:
             "fcourse": foreign.courses["nl"].id,
             "scourse": main.stranger_course.id,
             "nl": main.institutions["nl"].id,
+            "anna_id": anna.id,
+            "lena_id": lena.id,
+            "fanna_id": foreign["anna"].id,
+            "pieter_id": foreign["pieter"].id,
             "sinst": main.stranger.id,
         }
         # Spaces: the same content in team 1's, team 2's, the exchange's and a foreign space.
@@ -149,6 +159,8 @@ def build(factory: Factory) -> MatrixWorld:
         ids["eva"] = eva.id
         ids["enrolment"] = _enrolment_of(main["bram"].id, exchange.id)
         ids["fenrolment"] = _enrolment_of(foreign["carla"].id, fexchange.id)
+        ids["dewi_enrolment"] = _enrolment_of(main["dewi"].id, exchange.id)  # Budi's student
+        ids["pcourse"] = main.courses["id"].id  # the partner lecturer's course
         # Courses and proposals: Lena's draft and spare courses, a third lecturer's open one.
         ids["draft"] = factory.course(lena, title="Draft", status="draft").id
         spare = create_course(lena, OPEN_COURSE)
@@ -165,6 +177,16 @@ def build(factory: Factory) -> MatrixWorld:
         ).id
         invitation, join_token = create_join_link(lena, main.courses["nl"])
         ids["invitation"], ids["join"] = invitation.id, join_token
+        # Messages: one in each room, and one Dirk wrote in team 1's room before he dropped out.
+        room, room_b = main.team_rooms
+        ids["msg"] = post_message(anna, room, "m1", "Hello team")[0].id
+        ids["msg_b"] = post_message(main["bram"], room_b, "m2", "Hello team two")[0].id
+        ids["msg_x"] = post_message(lena, main.exchange_room, "m3", "Hello everyone")[0].id
+        ids["msg_f"] = post_message(pieter, foreign.team_rooms[0], "m4", "Hola")[0].id
+        old = Message(room_id=room.id, author_id=main["dirk"].id, client_id="m5", body="Bye")
+        db.session.add(old)
+        db.session.flush()
+        ids["msg_dirk"] = old.id
         # Each person's own notification and API token (anonymous people borrow Anna's).
         ids["notification"] = {None: None}
         ids["api_token"] = {None: None}
@@ -180,6 +202,8 @@ def build(factory: Factory) -> MatrixWorld:
         ids["notification"][ANON] = ids["notification"][STUDENT]
         ids["api_token"][ANON] = ids["api_token"][STUDENT]
     emails = {column: person.email for column, person in people.items()}
+    # two more people for the live events: Bram of team 2, and Dirk who dropped out of team 1
+    emails.update({OTHER_TEAM: main["bram"].email, DROPPED: main["dirk"].email})
     return MatrixWorld(emails=emails, ids=ids, password=DEFAULT_PASSWORD)
 
 
