@@ -276,7 +276,7 @@ def build_world(factory: Any, spec: Spec | None = None, **changes: Any) -> World
             people[spec.outsider.key] = world.outsider
         if spec.strangers is not None:
             _add_strangers(factory, world, spec.strangers, pw)
-    _forget_mail(factory)
+    _forget_mail()
     return world
 
 
@@ -296,7 +296,7 @@ def _add_strangers(factory: Any, world: World, values: dict[str, Any], pw: dict[
     )
 
 
-def _forget_mail(factory: Any) -> None:
+def _forget_mail() -> None:
     """Drop the pairing's mails from the test outbox: tests count only their own."""
     from flask import current_app
 
