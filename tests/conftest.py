@@ -1,4 +1,5 @@
-"""Fixtures shared by every test: a migrated database, app, client, auth helper, factories.
+"""Fixtures shared by every test: a migrated database, app, client, auth helper, factories,
+and ``emitted``, the Socket.IO events a test sent.
 
 The schema is created once per run by the Alembic migrations (never ``create_all``); each test
 then runs against it and the tables are emptied afterwards. ``COIL_TEST_DATABASE_URL`` points
@@ -10,10 +11,13 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from unittest.mock import MagicMock, patch
 
 import pytest
 from flask import Flask
@@ -177,6 +181,77 @@ def outbox(app: Flask) -> list[Any]:
 @pytest.fixture()
 def factory(app: Flask) -> Factory:
     return Factory(_db)
+
+
+@dataclass(frozen=True)
+class Emit:
+    """One ``socketio.emit`` call."""
+
+    event: str
+    data: Any
+    to: str | None
+    after_commit: bool  # sent by the after-commit hook (coil.core.events), as a change's must be
+
+
+class Emitted:
+    """The ``socketio.emit`` calls of a test, in order.
+
+    A ``MagicMock`` stands in the middle (``emitted.assert_called_once_with(...)``,
+    ``emitted.call_args_list``) and passes every call on to the real ``emit``, so Socket.IO test
+    clients still hear them; ``events`` holds them as :class:`Emit` records.
+    """
+
+    def __init__(self, mock: MagicMock) -> None:
+        self.mock = mock
+        self.events: list[Emit] = []
+
+    def __getattr__(self, name: str) -> Any:  # the mock's call records and assertions
+        return getattr(self.mock, name)
+
+    def of(self, event: str) -> list[Emit]:
+        """Return the emits of one event name."""
+        return [e for e in self.events if e.event == event]
+
+    @property
+    def before_commit(self) -> list[Emit]:
+        """Return the emits not sent by the after-commit hook (none, for stored changes)."""
+        return [e for e in self.events if not e.after_commit]
+
+    def clear(self) -> None:
+        """Forget what was emitted so far (e.g. while the test set its scene up)."""
+        self.events.clear()
+        self.mock.reset_mock()
+
+
+def _in_after_commit_hook() -> bool:
+    from coil.core.events import _run_after_commit
+
+    hook = _run_after_commit.__code__
+    frame = sys._getframe(2)
+    while frame is not None:
+        if frame.f_code is hook:
+            return True
+        frame = frame.f_back  # type: ignore[assignment]
+    return False
+
+
+@pytest.fixture()
+def emitted(app: Flask) -> Iterator[Emitted]:
+    """Record every ``socketio.emit`` made during the test (it still reaches test clients)."""
+    from coil.extensions import socketio
+
+    real = socketio.emit
+    recorder: Emitted
+
+    def record(event: str, *args: Any, **kwargs: Any) -> Any:
+        data = args[0] if args else kwargs.get("data")
+        to = kwargs.get("to", kwargs.get("room"))
+        recorder.events.append(Emit(event, data, to, _in_after_commit_hook()))
+        return real(event, *args, **kwargs)
+
+    with patch.object(socketio, "emit", side_effect=record) as mock:
+        recorder = Emitted(mock)
+        yield recorder
 
 
 def csrf_token(client: FlaskClient, url: str = "/login") -> str:

@@ -1,8 +1,16 @@
-"""Builders for test data; each returns a flushed and committed object."""
+"""Builders for test data; each returns a flushed and committed object.
+
+Inside ``with factory.batch():`` they only flush, and the batch commits once at its end: a
+world of many objects then costs one commit. ``factory.world(...)`` builds the shared test
+world of tests/world.py (an exchange formed through the pairing services, students, teams,
+rooms, spaces); ``exchange``, ``enrol``, ``teams`` and ``publish`` are its steps.
+"""
 
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, time, timedelta
 from typing import Any
 
@@ -23,6 +31,24 @@ class Factory:
 
     def __init__(self, db: Any) -> None:
         self.db = db
+        self._batches = 0
+
+    @contextmanager
+    def batch(self) -> Iterator[Factory]:
+        """Flush instead of committing inside the block; commit once when it ends well."""
+        self._batches += 1
+        try:
+            yield self
+        finally:
+            self._batches -= 1
+        self.save()
+
+    def save(self) -> None:
+        """Commit, or only flush inside a batch."""
+        if self._batches:
+            self.db.session.flush()
+        else:
+            self.db.session.commit()
 
     def institution(self, **values: Any) -> Institution:
         n = next(_seq)
@@ -37,7 +63,7 @@ class Factory:
         data.update(values)
         institution = Institution(**data)
         self.db.session.add(institution)
-        self.db.session.commit()
+        self.save()
         return institution
 
     def user(
@@ -63,7 +89,7 @@ class Factory:
         for key, value in values.items():
             setattr(user, key, value)
         user.languages = [UserLanguage(language=c, level=lv) for c, lv in languages]
-        self.db.session.commit()
+        self.save()
         return user
 
     def invitation(
@@ -75,7 +101,7 @@ class Factory:
         )
         if expired:
             invitation.expires_at = utcnow() - timedelta(minutes=1)
-        self.db.session.commit()
+        self.save()
         return invitation, token
 
     def course(
@@ -102,5 +128,42 @@ class Factory:
             for day, start, end in meetings
         ]
         course = create_course(owner, CourseData(**data))
-        self.db.session.commit()
+        self.save()
         return course
+
+    # -- the world's steps (tests/world.py) ------------------------------------------------------
+
+    def exchange(self, lecturer: User, course: Course, *partners: tuple[User, Course]) -> Any:
+        """Pair ``course`` with each partner (lecturer, course) through the pairing services:
+        proposed, accepted; the exchange (with its room and shared space) is returned."""
+        from tests.world import pair_courses
+
+        exchange, _proposals = pair_courses(lecturer, course, list(partners))
+        self.save()
+        return exchange
+
+    def enrol(self, student: User, course: Course, status: str = "active") -> Any:
+        """Enrol ``student`` in ``course`` through the service ("dropped" drops them out)."""
+        from tests.world import enrol_student
+
+        enrolment = enrol_student(student, course, status)
+        self.save()
+        return enrolment
+
+    def teams(
+        self, exchange: Any, teams: list[tuple[str, list[User]]], publish: bool = True
+    ) -> list[Any]:
+        """Store teams of ``exchange`` as given ((name, members) each) and publish them."""
+        from tests.world import form_teams, publish_teams
+
+        made = form_teams(exchange, teams)
+        if publish:
+            publish_teams(exchange)
+        self.save()
+        return made
+
+    def world(self, spec: Any = None, **changes: Any) -> Any:
+        """Build the shared test world (tests/world.py; default preset ``KOPI``)."""
+        from tests.world import build_world
+
+        return build_world(self, spec, **changes)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from unittest.mock import patch
-
 from coil.core.events import after_commit, notify
 
 
@@ -25,13 +23,27 @@ def test_rollback_discards_queued_actions(app, db):
     assert ran == []
 
 
-def test_notify_emits_to_each_room_with_type_and_op(app, db):
-    with patch("coil.extensions.socketio.emit") as emit:
-        notify("invitation", "created", {"id": 7}, ["user:1", "institution:2"])
-        emit.assert_not_called()
-        db.session.commit()
-    assert [c.kwargs["to"] for c in emit.call_args_list] == ["user:1", "institution:2"]
-    assert emit.call_args.args == ("invitation", {"type": "invitation", "op": "created", "id": 7})
+def test_notify_emits_to_each_room_with_type_and_op(app, db, emitted):
+    notify("invitation", "created", {"id": 7}, ["user:1", "institution:2"])
+    emitted.assert_not_called()
+    db.session.commit()
+    assert [c.kwargs["to"] for c in emitted.call_args_list] == ["user:1", "institution:2"]
+    assert emitted.call_args.args == (
+        "invitation",
+        {"type": "invitation", "op": "created", "id": 7},
+    )
+    assert [(e.to, e.after_commit) for e in emitted.events] == [
+        ("user:1", True),
+        ("institution:2", True),
+    ]
+
+
+def test_the_emitted_fixture_tells_an_emit_outside_the_commit_hook(app, emitted):
+    """``emitted.before_commit`` catches an event sent straight away instead of queued."""
+    from coil.extensions import socketio
+
+    socketio.emit("stray", {"type": "stray"}, to="user:1")
+    assert [e.event for e in emitted.before_commit] == ["stray"]
 
 
 def test_a_rejected_form_sends_no_mail(client, factory, outbox):

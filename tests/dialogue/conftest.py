@@ -16,9 +16,8 @@ from coil.exchanges.models import ExchangePhase
 from tests.chat import conftest as chat
 from tests.chat.conftest import World
 
-# The chat domain's fixtures, reused here: the world with its rooms, and the emitted events.
+# The chat domain's world with its rooms, reused here (``emitted`` is the root fixture).
 world = chat.world
-emitted = chat.emitted
 
 
 @dataclass

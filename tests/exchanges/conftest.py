@@ -1,16 +1,26 @@
-"""An exchange of two courses (Amsterdam and Mexico City) with one enrolled student on each side."""
+"""The exchanges domain's view of the shared test world (tests/world.py): the pairing tests'
+Amsterdam and Mexico City courses, paired, with one enrolled student on each side; no teams."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import pytest
 
-from coil.accounts.models import Role, User
-from coil.exchanges.enrolling import enrol
+from coil.accounts.models import User
 from coil.exchanges.models import Exchange
-from coil.pairings.services import accept, propose
-from tests.pairings.conftest import Pair, pair, third_course  # noqa: F401 (fixtures)
+from tests.pairings.conftest import MX_SIDE, NL_SIDE, Pair, third_course  # noqa: F401 (fixture)
+from tests.world import Person, Spec
+from tests.world import World as Base
+
+SPEC = Spec(
+    sides=(
+        replace(NL_SIDE, students=(Person("anna", "Anna", "anna@nl.example"),)),
+        replace(MX_SIDE, students=(Person("luis", "Luis", "luis@mx.example"),)),
+    ),
+    publish=None,
+    outsider=Person("bob", "Bob", "bob@nl.example"),
+)
 
 
 @dataclass
@@ -22,21 +32,21 @@ class World:
     nl_student: User
     mx_student: User
     outsider: User  # a student of the NL institution, not enrolled
+    base: Base  # the whole shared world
 
 
 @pytest.fixture()
-def world(pair, factory, db, outbox) -> World:  # noqa: F811
-    proposal = propose(pair.nl_lecturer, pair.nl_course, pair.mx_course, "Hello")
-    exchange = accept(pair.mx_lecturer, proposal)
-    db.session.commit()
-    nl_student = factory.user(Role.STUDENT, pair.nl_course.institution, email="anna@nl.example")
-    mx_student = factory.user(Role.STUDENT, pair.mx_course.institution, email="luis@mx.example")
-    outsider = factory.user(Role.STUDENT, pair.nl_course.institution, email="bob@nl.example")
-    enrol(nl_student, pair.nl_course)
-    enrol(mx_student, pair.mx_course)
-    db.session.commit()
-    outbox.clear()  # the pairing notifications
-    return World(pair, exchange, nl_student, mx_student, outsider)
+def world(factory, db) -> World:
+    base = factory.world(SPEC)
+    pair = Pair(
+        base.lecturers["nl"],
+        base.lecturers["mx"],
+        base.courses["nl"],
+        base.courses["mx"],
+        base.coordinators["nl"],
+        base.coordinators["mx"],
+    )
+    return World(pair, base.exchange, base["anna"], base["luis"], base["bob"], base)
 
 
 def upload(client, exchange_id: int, course_id: int, body: bytes, name: str = "roster.csv"):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from unittest.mock import patch
 
 import pytest
 from flask_babel import force_locale
@@ -25,16 +24,17 @@ def _notify(db, user, kind="proposal_received", **kwargs):
     return notification
 
 
-def test_notify_user_stores_then_pushes_and_mails_after_commit(app, db, factory, outbox):
+def test_notify_user_stores_then_pushes_and_mails_after_commit(app, db, factory, outbox, emitted):
     user = factory.user(Role.LECTURER, locale="nl")
-    with patch("coil.extensions.socketio.emit") as emit:
-        notification = notify_user(user, "proposal_received", PARAMS, endpoint="institutions.index")
-        assert db.session.get(Notification, notification.id).user_id == user.id
-        emit.assert_not_called()
-        assert outbox == []
-        db.session.commit()
-    emit.assert_called_once()
-    assert emit.call_args.args == (
+    emitted.clear()
+    notification = notify_user(user, "proposal_received", PARAMS, endpoint="institutions.index")
+    assert db.session.get(Notification, notification.id).user_id == user.id
+    emitted.assert_not_called()
+    assert outbox == []
+    db.session.commit()
+    emitted.assert_called_once()
+    assert emitted.before_commit == []
+    assert emitted.call_args.args == (
         "notification",
         {
             "type": "notification",
@@ -44,7 +44,7 @@ def test_notify_user_stores_then_pushes_and_mails_after_commit(app, db, factory,
             "unread": 1,
         },
     )
-    assert emit.call_args.kwargs == {"to": f"user:{user.id}"}
+    assert emitted.call_args.kwargs == {"to": f"user:{user.id}"}
     [mail] = outbox
     assert mail.to == [user.email]
     link = site_url("institutions.index")
@@ -54,13 +54,13 @@ def test_notify_user_stores_then_pushes_and_mails_after_commit(app, db, factory,
     assert "UT Valle" in mail.subject
 
 
-def test_a_rolled_back_notification_is_never_announced(app, db, factory, outbox):
+def test_a_rolled_back_notification_is_never_announced(app, db, factory, outbox, emitted):
     user = factory.user(Role.LECTURER)
-    with patch("coil.extensions.socketio.emit") as emit:
-        notify_user(user, "proposal_received", PARAMS)
-        db.session.rollback()
-        db.session.commit()
-    emit.assert_not_called()
+    emitted.clear()
+    notify_user(user, "proposal_received", PARAMS)
+    db.session.rollback()
+    db.session.commit()
+    emitted.assert_not_called()
     assert outbox == []
     assert db.session.query(Notification).count() == 0
 
@@ -160,19 +160,19 @@ def test_anonymous_visitors_are_sent_to_log_in(client, factory, db):
     assert notification.read_at is None
 
 
-def test_mark_all_read_touches_only_ones_own(client, auth, factory, db):
+def test_mark_all_read_touches_only_ones_own(client, auth, factory, db, emitted):
     user, other = factory.user(Role.LECTURER), factory.user(Role.LECTURER)
     mine = [_notify(db, user), _notify(db, user)]
     theirs = _notify(db, other)
     auth.login(user.email)
-    with patch("coil.extensions.socketio.emit") as emit:
-        response = auth.post("/notifications/read", {}, "/notifications/")
+    emitted.clear()
+    response = auth.post("/notifications/read", {}, "/notifications/")
     assert response.status_code == 302
     db.session.expire_all()
     assert all(db.session.get(Notification, n.id).read_at is not None for n in mine)
     assert db.session.get(Notification, theirs.id).read_at is None
-    assert emit.call_args.args[1] == {"type": "notification", "op": "read", "unread": 0}
-    assert emit.call_args.kwargs == {"to": f"user:{user.id}"}
+    assert emitted.call_args.args[1] == {"type": "notification", "op": "read", "unread": 0}
+    assert emitted.call_args.kwargs == {"to": f"user:{user.id}"}
     page = client.get("/notifications/").get_data(as_text=True)
     assert "Mark all as read" not in page and ">New</strong>" not in page
 

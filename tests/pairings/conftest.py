@@ -1,4 +1,8 @@
-"""Two complementary courses at two institutions, as the pairing tests need them."""
+"""Two complementary courses at two institutions, as the pairing tests need them.
+
+The sides are those of the shared test world (tests/world.py), not yet paired: the exchanges
+domain pairs them into its world.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +11,10 @@ from datetime import date, time
 
 import pytest
 
-from coil.accounts.models import Role, User
+from coil.accounts.models import User
 from coil.courses.models import Course
-from coil.courses.services import CourseData, Meeting, create_course
+from coil.courses.services import CourseData, Meeting
+from tests.world import AMS, MEX, Person, Side, make_side
 
 AMSTERDAM = CourseData(
     title="International Marketing",
@@ -36,6 +41,39 @@ MEXICO = CourseData(
 )
 
 
+#: The Dutch side: Pieter teaches International Marketing in Amsterdam.
+NL_SIDE = Side(
+    "nl",
+    {"name": "Hogeschool Test", "country": "NL", "timezone": AMS},
+    lecturer=Person("pieter", "Pieter", "pieter@nl.example"),
+    coordinator=Person("noor", "Noor", "coord@nl.example"),
+    course=AMSTERDAM,
+)
+#: The Mexican side: Carlos teaches Global Marketing in Mexico City.
+MX_SIDE = Side(
+    "mx",
+    {"name": "Universidad Test", "country": "MX", "timezone": MEX},
+    lecturer=Person("carlos", "Carlos", "carlos@mx.example"),
+    coordinator=Person("marta", "Marta", "coord@mx.example"),
+    course=MEXICO,
+)
+#: A third open course at a South African institution that fits the pair's calendar.
+ZA_SIDE = Side(
+    "za",
+    {"name": "Cape Test", "country": "ZA", "timezone": "Africa/Johannesburg"},
+    lecturer=Person("johan", "Johan", "johan@za.example"),
+    course=replace(
+        AMSTERDAM,
+        title="Business Communication",
+        timezone="Africa/Johannesburg",
+        first_day=date(2027, 2, 1),
+        last_day=date(2027, 6, 4),
+        meetings=[Meeting(1, time(14, 0), time(16, 0))],
+        isced_codes=["0413"],
+    ),
+)
+
+
 @dataclass
 class Pair:
     """Two lecturers at two institutions, each with an open course, and their coordinators."""
@@ -50,39 +88,20 @@ class Pair:
 
 @pytest.fixture()
 def pair(factory, db) -> Pair:
-    nl = factory.institution(name="Hogeschool Test", country="NL", timezone="Europe/Amsterdam")
-    mx = factory.institution(name="Universidad Test", country="MX", timezone="America/Mexico_City")
-    nl_lecturer = factory.user(Role.LECTURER, nl, email="pieter@nl.example", name="Pieter")
-    mx_lecturer = factory.user(Role.LECTURER, mx, email="carlos@mx.example", name="Carlos")
-    nl_course = create_course(nl_lecturer, AMSTERDAM)
-    mx_course = create_course(mx_lecturer, MEXICO)
-    db.session.commit()
+    with factory.batch():
+        nl, mx = make_side(factory, NL_SIDE), make_side(factory, MX_SIDE)
     return Pair(
-        nl_lecturer,
-        mx_lecturer,
-        nl_course,
-        mx_course,
-        factory.user(Role.COORDINATOR, nl, email="coord@nl.example"),
-        factory.user(Role.COORDINATOR, mx, email="coord@mx.example"),
+        nl["lecturer"],
+        mx["lecturer"],
+        nl["course"],
+        mx["course"],
+        nl["coordinator"],
+        mx["coordinator"],
     )
 
 
 @pytest.fixture()
 def third_course(factory, db):
     """A third open course at a South African institution that fits the pair's calendar."""
-    za = factory.institution(name="Cape Test", country="ZA", timezone="Africa/Johannesburg")
-    lecturer = factory.user(Role.LECTURER, za, email="johan@za.example", name="Johan")
-    course = create_course(
-        lecturer,
-        replace(
-            AMSTERDAM,
-            title="Business Communication",
-            timezone="Africa/Johannesburg",
-            first_day=date(2027, 2, 1),
-            last_day=date(2027, 6, 4),
-            meetings=[Meeting(1, time(14, 0), time(16, 0))],
-            isced_codes=["0413"],
-        ),
-    )
-    db.session.commit()
-    return lecturer, course
+    za = make_side(factory, ZA_SIDE)
+    return za["lecturer"], za["course"]

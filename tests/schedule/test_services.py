@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from unittest.mock import patch
 
 import pytest
 from sqlalchemy import select
@@ -129,11 +128,10 @@ def test_feed_token_is_stored_hashed_and_renewing_kills_the_old_one(world, db):
     assert services.feed_owner("") is None
 
 
-def test_planning_a_team_session_sends_no_live_event(world, db):
+def test_planning_a_team_session_sends_no_live_event(world, db, emitted):
     # No page listens for session events, so none is sent (docs/realtime.md lists every event):
     # the team finds the session on the schedule page and in its calendar feed.
-    with patch("coil.extensions.socketio.emit") as emit:
-        session = world.plan(team=world.team1)
-        db.session.commit()
+    session = world.plan(team=world.team1)
+    db.session.commit()
     assert session.id is not None
-    assert not emit.called
+    assert not emitted.called

@@ -1,4 +1,8 @@
-"""Builders for team formation tests: an exchange of two courses and enrolled students."""
+"""Builders for team formation tests: an exchange of two courses and enrolled students.
+
+The exchange comes from the shared test world (tests/world.py): two courses paired through
+the pairing services, no students and no teams yet; ``enrol`` adds students with availability.
+"""
 
 from __future__ import annotations
 
@@ -8,12 +12,34 @@ from typing import Any
 
 from coil.accounts.models import AvailabilitySlot, Role, User
 from coil.courses.models import Course
-from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
+from coil.exchanges.models import Exchange
 from coil.institutions.models import Institution
+from tests.world import AMS, MEX, Person, Side, Spec, enrol_student
 
 # Amsterdam moves to summer time on 28 March 2027; Mexico City keeps UTC-6 all year.
 START, END = date(2027, 3, 15), date(2027, 4, 23)
 MON = 0
+
+SPEC = Spec(
+    sides=(
+        Side(
+            "nl",
+            {"country": "NL", "timezone": AMS},
+            lecturer=Person("pieter", "Pieter"),
+            coordinator=Person("coordinator", "Coordinator"),
+            course={"title": "International Marketing"},
+        ),
+        Side(
+            "mx",
+            {"country": "MX", "timezone": MEX},
+            lecturer=Person("carlos", "Carlos"),
+            course={"title": "Global Marketing"},
+        ),
+    ),
+    publish=None,
+    outsider=None,
+    strangers=None,
+)
 
 
 @dataclass
@@ -33,15 +59,7 @@ class TeamWorld:
 
 
 def build_world(factory: Any, db: Any, **exchange_values: Any) -> TeamWorld:
-    """Create two institutions, their lecturers and courses, and an exchange joining them."""
-    nl = factory.institution(country="NL", timezone="Europe/Amsterdam")
-    mx = factory.institution(country="MX", timezone="America/Mexico_City")
-    nl_lecturer = factory.user(Role.LECTURER, nl, name="Pieter")
-    mx_lecturer = factory.user(Role.LECTURER, mx, name="Carlos")
-    nl_course = factory.course(nl_lecturer, title="International Marketing")
-    mx_course = factory.course(mx_lecturer, title="Global Marketing")
-    other_lecturer = factory.user(Role.LECTURER, nl, name="Outsider")
-    factory.course(other_lecturer, title="Unrelated course")
+    """Pair two institutions' courses into an exchange; add a lecturer who teaches elsewhere."""
     values: dict[str, Any] = {
         "title": "Marketing across borders",
         "start_date": START,
@@ -52,19 +70,20 @@ def build_world(factory: Any, db: Any, **exchange_values: Any) -> TeamWorld:
         "min_shared_hours": 1.0,
     }
     values.update(exchange_values)
-    exchange = Exchange(**values)
-    exchange.members = [ExchangeCourse(course=nl_course), ExchangeCourse(course=mx_course)]
-    db.session.add(exchange)
-    db.session.commit()
+    with factory.batch():
+        base = factory.world(SPEC, exchange=values)
+        nl = base.institutions["nl"]
+        other_lecturer = factory.user(Role.LECTURER, nl, name="Outsider")
+        factory.course(other_lecturer, title="Unrelated course")
     return TeamWorld(
-        exchange,
+        base.exchange,
         nl,
-        mx,
-        nl_lecturer,
-        mx_lecturer,
-        nl_course,
-        mx_course,
-        factory.user(Role.COORDINATOR, nl, name="Coordinator"),
+        base.institutions["mx"],
+        base.lecturers["nl"],
+        base.lecturers["mx"],
+        base.courses["nl"],
+        base.courses["mx"],
+        base.coordinators["nl"],
         other_lecturer,
     )
 
@@ -94,22 +113,22 @@ def enrol(
         slots = ((MON, "16:00", "19:00"),) if side == "nl" else ((MON, "08:00", "12:00"),)
     made = []
     start = len(world.students.get(side, []))
-    for k in range(count):
-        name = f"{prefix or side.upper()} student {start + k + 1}"
-        user = factory.user(Role.STUDENT, institution, name=name, timezone=tz, languages=languages)
-        db.session.add(
-            Enrolment(exchange_id=world.exchange.id, course_id=course.id, user_id=user.id)
-        )
-        for weekday, begin, end in slots:
-            db.session.add(
-                AvailabilitySlot(
-                    user_id=user.id,
-                    weekday=weekday,
-                    start_time=time.fromisoformat(begin),
-                    end_time=time.fromisoformat(end),
-                )
+    with factory.batch():
+        for k in range(count):
+            name = f"{prefix or side.upper()} student {start + k + 1}"
+            user = factory.user(
+                Role.STUDENT, institution, name=name, timezone=tz, languages=languages
             )
-        made.append(user)
-    db.session.commit()
+            enrol_student(user, course)
+            for weekday, begin, end in slots:
+                db.session.add(
+                    AvailabilitySlot(
+                        user_id=user.id,
+                        weekday=weekday,
+                        start_time=time.fromisoformat(begin),
+                        end_time=time.fromisoformat(end),
+                    )
+                )
+            made.append(user)
     world.students.setdefault(side, []).extend(made)
     return made
