@@ -73,6 +73,7 @@ DOMAINS_WITH_MODELS = (
     "exchanges",
     "teams",
     "evidence",
+    "rubrics",
     "notifications",
     "spaces",
     "schedule",

@@ -1,0 +1,1 @@
+"""Rubric pages (an institution's own rubrics come with the assessment work)."""
