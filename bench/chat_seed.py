@@ -25,7 +25,7 @@ import secrets
 import sys
 import time
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -118,7 +118,7 @@ def seed(url: str, clients: int, rooms: int) -> dict[str, Any]:
         lecturers = [person(1, Role.LECTURER, nl), person(2, Role.LECTURER, id_)]
         db.session.add_all(lecturers)
         db.session.flush()
-        today = date.today()
+        today = datetime.now(UTC).date()
         # Paired courses straight from the model: the matching engine is no part of this world.
         courses = [
             Course(

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 # Flask-SocketIO builds every later event's request from it; with manage_session=False,
 # flask.session is the cookie session, so it cannot hold this. The Socket.IO server's own
 # per-connection session (save_session) would do in production but is missing in the test client.
-TOKEN_ENVIRON_KEY = "coil.api_token_id"
+TOKEN_ENVIRON_KEY = "coil.api_token_id"  # noqa: S105 (not a secret)
 
 
 def _token_secret(auth: Any) -> str | None:

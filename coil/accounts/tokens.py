@@ -24,7 +24,7 @@ from coil.extensions import db
 log = logging.getLogger(__name__)
 
 MAX_API_TOKENS = 10
-API_TOKEN_PREFIX = "coil_"
+API_TOKEN_PREFIX = "coil_"  # noqa: S105 (not a secret)
 API_TOKEN_MAX_DAYS = 365
 # Recording every use would mean a write per socket connect; once a minute is precise enough.
 API_TOKEN_TOUCH_SECONDS = 60

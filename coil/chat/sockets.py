@@ -138,7 +138,7 @@ def on_history(user: User, payload: dict[str, Any]) -> dict[str, Any]:
 def on_send(user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     """Store a message (idempotent per client id); the ack carries the stored message."""
     room_id = identifier(payload, "room")
-    assert room_id is not None
+    assert room_id is not None  # noqa: S101 (identifier() raises for a missing required id)
     item = Outgoing(
         user_id, room_id, payload.get("client_id"), payload.get("body"), payload.get("reply_to")
     )

@@ -261,7 +261,7 @@ def week_offsets(tz: str, monday: date) -> Offsets:
     def offset(quarter: int) -> int:
         moment = (start + timedelta(minutes=quarter * QUARTER_MINUTES)).astimezone(zinfo)
         utcoffset = moment.utcoffset()
-        assert utcoffset is not None  # zoneinfo always knows the offset of an aware moment
+        assert utcoffset is not None  # noqa: S101 (zoneinfo always knows an aware moment's offset)
         return int(utcoffset.total_seconds()) // 60
 
     steps = [(0, offset(0))]
@@ -496,7 +496,7 @@ def frame_offsets(tz: str, monday: date) -> Offsets:
 
     def offset(minute: int) -> int:
         utcoffset = (start + timedelta(minutes=minute)).astimezone(zinfo).utcoffset()
-        assert utcoffset is not None  # zoneinfo always knows the offset of an aware moment
+        assert utcoffset is not None  # noqa: S101 (zoneinfo always knows an aware moment's offset)
         return int(utcoffset.total_seconds()) // 60
 
     steps = [(0, offset(0))]

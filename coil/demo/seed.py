@@ -15,7 +15,7 @@ from coil.demo.courses import COURSES, DemoCourse
 from coil.extensions import db
 from coil.institutions.models import Institution
 
-DEMO_PASSWORD = "coil-demo-2026"
+DEMO_PASSWORD = "coil-demo-2026"  # noqa: S105 (not a secret)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
+from coil.core.time import utcnow
 from coil.core.weekly import SharedInterval, WeeklySlot
 from coil.courses.describe import KNOWN_CODES, describe, meeting_times
 from coil.courses.matching import reasons, verdicts
@@ -329,7 +330,7 @@ def test_meeting_times_in_both_zones(app) -> None:
         late = [{"weekday": 0, "start": "16:30", "end": "17:30"}]
         (row,) = meeting_times(late, MEX, AMS, first, last, today=date(2024, 1, 1))
         assert row.viewer_time == "Mon 23:30 to Tue 00:30"  # past midnight for the viewer
-        assert meeting_times(meetings, "Nowhere/Atlantis", MEX, first, last, date.today()) == []
+        assert meeting_times(meetings, "Nowhere/Atlantis", MEX, first, last, utcnow().date()) == []
     with force_locale("nl"):
         (row,) = meeting_times(meetings, AMS, MEX, first, last, today=date(2024, 1, 1))
         assert re.match(r"di 14:00 .* 15:30", row.course_time)
