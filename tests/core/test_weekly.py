@@ -1,7 +1,6 @@
 """Weekly slots to UTC quarter-hour masks: hand-checked examples and properties against a
-brute-force oracle that walks every UTC quarter and asks zoneinfo for its local time. Then class
-meetings to the minute in the frames of their local weeks (the matching engine's arithmetic; its
-own oracle, which walks every teaching day, lives in tests/courses/matching)."""
+brute-force oracle that walks every UTC quarter and asks zoneinfo for its local time. (Class
+meetings to the minute, for matching, are tested in tests/courses/matching/test_frames.py.)"""
 
 from __future__ import annotations
 
@@ -13,31 +12,17 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from coil.core.weekly import (
-    FRAME_MINUTES,
     QUARTERS_PER_DAY,
     QUARTERS_PER_WEEK,
     SharedInterval,
     WeeklySlot,
-    WeekRun,
     availability_mask,
-    describe_frame,
     describe_overlap,
     format_interval,
-    frame_offsets,
-    frame_start,
-    local_week_meetings,
-    longest_run,
-    merge_intervals,
     monday_of,
     occurrence_quarters,
-    offsets_within,
-    overlap_weeks,
     runs,
-    shared_minutes,
     teaching_weeks,
-    touched_quarters,
-    typical_minutes,
-    week_index,
     week_masks,
     week_offsets,
 )
@@ -223,114 +208,6 @@ class TestWeekMasks:
         assert merged == [(datetime.combine(day, s.start), datetime.combine(day, s.end))]
 
 
-class TestSharedMinutes:
-    def test_amsterdam_new_york_between_the_two_clock_changes(self) -> None:
-        # 2025: New York changes on 9 March, Amsterdam on 30 March. Amsterdam Tue 15:00-17:00 and
-        # New York Tue 09:00-11:00 are both 14:00-16:00 UTC in winter and 13:00-15:00 UTC in
-        # summer; in the three weeks between the changes New York is at 13:00-15:00 UTC while
-        # Amsterdam is still at 14:00-16:00: one shared hour.
-        first, last = date(2025, 2, 24), date(2025, 4, 11)
-        ams = week_masks([slot(1, "15:00", "17:00", AMS)], first, last)
-        nyc = week_masks([slot(1, "09:00", "11:00", NYC)], first, last)
-        assert shared_minutes(ams, nyc) == {
-            date(2025, 2, 24): 120,
-            date(2025, 3, 3): 120,
-            date(2025, 3, 10): 60,
-            date(2025, 3, 17): 60,
-            date(2025, 3, 24): 60,
-            date(2025, 3, 31): 120,
-            date(2025, 4, 7): 120,
-        }
-        assert typical_minutes(shared_minutes(ams, nyc)) == 120
-
-    def test_amsterdam_mexico_city_which_keeps_standard_time(self) -> None:
-        # Mexico City has had no summer time since 2022: UTC-6 all year. Amsterdam Tue
-        # 14:00-15:30 CET = 13:00-14:30 UTC = 07:00-08:30 in Mexico City; from 30 March
-        # Amsterdam's class is 12:00-13:30 UTC and only 13:00-13:30 UTC is shared.
-        first, last = date(2025, 3, 3), date(2025, 4, 11)
-        ams = week_masks([slot(1, "14:00", "15:30", AMS)], first, last)
-        mex = week_masks([slot(1, "07:00", "08:30", MEX)], first, last)
-        shared = shared_minutes(ams, mex)
-        assert list(shared.values()) == [90, 90, 90, 90, 30, 30]
-        assert typical_minutes(shared) == 90
-        # New York Tue 08:00-09:30 is 13:00-14:30 UTC until 9 March, then 12:00-13:30 UTC.
-        nyc = week_masks([slot(1, "08:00", "09:30", NYC)], first, last)
-        assert list(shared_minutes(nyc, mex).values()) == [90, 30, 30, 30, 30, 30]
-
-    @pytest.mark.parametrize(
-        ("zone", "weekday", "local", "amsterdam", "expected"),
-        [
-            # Sydney (AEDT, UTC+11 until 4 April 2027) Mon 18:00-20:00 = 07:00-09:00 UTC;
-            # Amsterdam Mon 08:30-10:30 CET = 07:30-09:30 UTC.
-            ("Australia/Sydney", 0, ("18:00", "20:00"), ("08:30", "10:30"), 90),
-            # Johannesburg (SAST, UTC+2, no summer time) Thu 10:00-12:00 = 08:00-10:00 UTC.
-            ("Africa/Johannesburg", 3, ("10:00", "12:00"), ("09:00", "11:00"), 120),
-            # Sao Paulo (UTC-3, no summer time since 2019) Wed 08:00-10:00 = 11:00-13:00 UTC.
-            ("America/Sao_Paulo", 2, ("08:00", "10:00"), ("12:30", "14:00"), 90),
-            # Auckland (NZDT, UTC+13 until 4 April 2027) Tue 20:00-22:00 = 07:00-09:00 UTC.
-            ("Pacific/Auckland", 1, ("20:00", "22:00"), ("08:00", "09:00"), 60),
-        ],
-    )
-    def test_southern_summer_term_across_the_new_year(
-        self,
-        zone: str,
-        weekday: int,
-        local: tuple[str, str],
-        amsterdam: tuple[str, str],
-        expected: int,
-    ) -> None:
-        south = week_masks([slot(weekday, *local, zone)], date(2026, 11, 16), date(2027, 3, 5))
-        europe = week_masks([slot(weekday, *amsterdam, AMS)], date(2026, 9, 7), date(2027, 1, 29))
-        shared = shared_minutes(south, europe)
-        # Every common week, in both 2026 and 2027, shares the same time: neither side changes
-        # its clocks between November and March.
-        assert min(shared) == date(2026, 11, 16)
-        assert max(shared) == date(2027, 1, 25)
-        assert set(shared.values()) == {expected}
-        assert len(shared) == 11
-
-    def test_southern_term_against_european_summer_time(self) -> None:
-        # Johannesburg keeps UTC+2; Amsterdam moves from UTC+1 to UTC+2 on 28 March 2027, so the
-        # same Thursday classes share two hours until then and one hour afterwards.
-        first, last = date(2027, 3, 1), date(2027, 4, 16)
-        jnb = week_masks([slot(3, "10:00", "12:00", "Africa/Johannesburg")], first, last)
-        ams = week_masks([slot(3, "09:00", "11:00", AMS)], first, last)
-        assert list(shared_minutes(jnb, ams).values()) == [120, 120, 120, 120, 60, 60, 60]
-
-    @settings(max_examples=40, deadline=None)
-    @given(
-        zones=st.tuples(st.sampled_from(ZONES), st.sampled_from(ZONES)),
-        starts=st.tuples(st.integers(6 * 4, 18 * 4), st.integers(6 * 4, 18 * 4)),
-        lengths=st.tuples(st.integers(1, 16), st.integers(1, 16)),
-        weekdays=st.tuples(st.integers(0, 6), st.integers(0, 6)),
-        first=st.dates(date(2025, 1, 1), date(2027, 12, 31)),
-        days=st.integers(0, 120),
-    )
-    def test_symmetric_and_bounded(
-        self,
-        zones: tuple[str, str],
-        starts: tuple[int, int],
-        lengths: tuple[int, int],
-        weekdays: tuple[int, int],
-        first: date,
-        days: int,
-    ) -> None:
-        last = first + timedelta(days=days)
-        a, b = (
-            week_masks(
-                [WeeklySlot(w, time(s // 4, s % 4 * 15), time((s + n) // 4, (s + n) % 4 * 15), z)],
-                first,
-                last,
-            )
-            for z, s, n, w in zip(zones, starts, lengths, weekdays, strict=True)
-        )
-        ab, ba = shared_minutes(a, b), shared_minutes(b, a)
-        assert ab == ba
-        for week, minutes in ab.items():
-            assert 0 <= minutes <= min(a[week].bit_count(), b[week].bit_count()) * 15
-        assert typical_minutes(ab) in ({0} if not ab else set(ab.values()))
-
-
 class TestDescribe:
     def test_amsterdam_mexico_city_in_local_times(self) -> None:
         monday = date(2025, 3, 3)
@@ -411,39 +288,18 @@ class TestWeeks:
                 date(2026, 2, 1), date(2026, 3, 1), [(date(2026, 2, 9), date(2026, 2, 2))]
             )
 
-    def test_a_blocked_week_on_one_side_breaks_the_run(self) -> None:
-        a = teaching_weeks(
-            date(2026, 3, 2), date(2026, 5, 29), [(date(2026, 4, 27), date(2026, 5, 1))]
-        )
-        b = teaching_weeks(
-            date(2026, 2, 9), date(2026, 6, 26), [(date(2026, 3, 30), date(2026, 4, 3))]
-        )
-        overlap = overlap_weeks(a, b)
-        assert len(overlap.common) == 11
-        # 2 Mar-27 Mar (4), 6 Apr-24 Apr (3), 4 May-29 May (4): the earliest of the longest.
-        assert overlap.longest == WeekRun(date(2026, 3, 2), 4)
-        assert overlap.longest.last == date(2026, 3, 23)
-
-    def test_no_common_weeks(self) -> None:
-        a = teaching_weeks(date(2026, 3, 2), date(2026, 3, 27))
-        b = teaching_weeks(date(2026, 9, 7), date(2026, 12, 18))
-        assert overlap_weeks(a, b).longest is None
-
-    def test_runs_and_longest_run(self) -> None:
+    def test_runs(self) -> None:
         assert runs(0b1101110) == [(1, 4), (5, 7)]
-        assert longest_run(0b1101110) == (1, 3)
-        assert longest_run(0b111011) == (3, 3)
-        assert longest_run(0b11011) == (0, 2)
-        assert longest_run(0) == (0, 0)
+        assert runs(0b111011) == [(0, 2), (3, 6)]
+        assert runs(0) == []
 
     @given(st.integers(0, (1 << 80) - 1))
-    def test_longest_run_is_the_longest_of_runs(self, bits: int) -> None:
-        found = runs(bits)
-        longest = max((end - start for start, end in found), default=0)
-        start, length = longest_run(bits)
-        assert length == longest
-        if found:
-            assert (start, start + length) == next(r for r in found if r[1] - r[0] == longest)
+    def test_runs_cover_exactly_the_set_bits(self, bits: int) -> None:
+        rebuilt = 0
+        for start, end in runs(bits):
+            assert end > start
+            rebuilt |= ((1 << (end - start)) - 1) << start
+        assert rebuilt == bits
 
 
 class TestAvailability:
@@ -464,105 +320,3 @@ class TestAvailability:
         assert availability_mask(free, date(2026, 11, 18), date(2026, 11, 27)) == quarters(
             6, "22:00", "23:00"
         )
-
-
-class TestLocalWeekMeetings:
-    def test_a_monday_morning_class_in_tokyo_stays_in_its_week_and_in_one_piece(self) -> None:
-        # Mon 08:30-10:00 JST is Sun 23:30 to Mon 01:00 UTC: minutes 1410 to 1500 of the frame
-        # that starts on the Sunday before Monday 00:00 UTC.
-        monday = date(2026, 2, 23)
-        meetings = local_week_meetings(
-            [slot(0, "08:30", "10:00", "Asia/Tokyo")], monday, date(2026, 3, 6), (), {monday}
-        )
-        assert meetings == {week_index(monday): ((1410, 1500),)}
-        assert frame_start(monday) == datetime(2026, 2, 22, tzinfo=UTC)
-
-    def test_blocked_days_weeks_and_merging(self) -> None:
-        # Tue 14:00-15:30 and 15:00-16:00 CET merge; Tuesday 10 March is blocked; the week of
-        # 16 March is not asked for.
-        first = date(2026, 3, 2)
-        meetings = local_week_meetings(
-            [slot(1, "14:00", "15:30", AMS), slot(1, "15:00", "16:00", AMS)],
-            first,
-            date(2026, 3, 20),
-            [(date(2026, 3, 10), date(2026, 3, 10))],
-            {date(2026, 3, 2), date(2026, 3, 9)},
-        )
-        tuesday = 2 * 1440 + 13 * 60  # Tue 13:00 UTC
-        assert meetings == {week_index(first): ((tuesday, tuesday + 120),)}
-
-    @pytest.mark.parametrize(
-        ("zone", "weekday", "start", "end", "minutes"),
-        [
-            # UTC+14: Monday 00:00 is Sunday 10:00 UTC.
-            ("Etc/GMT-14", 0, "00:00", "00:01", (600, 601)),
-            # UTC-12: Sunday 23:59 is the next Monday 11:59 UTC.
-            ("Etc/GMT+12", 6, "23:58", "23:59", (8 * 1440 + 718, 8 * 1440 + 719)),
-        ],
-    )
-    def test_the_frame_holds_every_zones_week(
-        self, zone: str, weekday: int, start: str, end: str, minutes: tuple[int, int]
-    ) -> None:
-        monday = date(2026, 3, 2)
-        meetings = local_week_meetings(
-            [slot(weekday, start, end, zone)], monday, monday + timedelta(days=6), (), {monday}
-        )
-        assert meetings == {week_index(monday): (minutes,)}
-        assert 0 <= minutes[0] < minutes[1] <= FRAME_MINUTES
-
-    @settings(max_examples=60, deadline=None)
-    @given(
-        zone=st.sampled_from(ZONES),
-        day=st.dates(date(2024, 1, 1), date(2028, 12, 31)),
-        start=st.integers(0, 1438),
-        length=st.integers(1, 600),
-    )
-    def test_minutes_and_local_times_agree_with_zoneinfo(
-        self, zone: str, day: date, start: int, length: int
-    ) -> None:
-        end = min(start + length, 1439)
-        s = WeeklySlot(
-            day.weekday(), time(start // 60, start % 60), time(end // 60, end % 60), zone
-        )
-        monday = monday_of(day)
-        found = local_week_meetings([s], day, day, (), {monday})
-        tz = ZoneInfo(zone)
-        utc_start = datetime.combine(day, s.start, tzinfo=tz).astimezone(UTC)
-        utc_end = datetime.combine(day, s.end, tzinfo=tz).astimezone(UTC)
-        if utc_end <= utc_start:  # a skipped hour read with fold=0
-            assert found == {}
-            return
-        ((first, last),) = found[week_index(monday)]
-        origin = frame_start(monday)
-        assert origin + timedelta(minutes=first) == utc_start
-        assert origin + timedelta(minutes=last) == utc_end
-        offsets = frame_offsets(zone, monday)
-        (back,) = describe_frame([(first, last)], offsets, offsets, monday)
-        assert back.a_start == utc_start.astimezone(tz).replace(tzinfo=None)
-        assert back.a_end == (utc_end - timedelta(minutes=1)).astimezone(tz).replace(
-            tzinfo=None
-        ) + timedelta(minutes=1)
-        assert back.minutes == last - first
-
-    def test_offsets_of_a_clock_change_in_the_frame(self) -> None:
-        # The frame of the week of 24 March 2025 starts on Sunday 23 March 00:00 UTC; Amsterdam
-        # changed at 01:00 UTC on Sunday 30 March, 7 days and an hour later.
-        steps = frame_offsets(AMS, date(2025, 3, 24))
-        assert steps == ((0, 60), (7 * 1440 + 60, 120))
-        # A week whose classes are over before the change sees one offset.
-        assert offsets_within(steps, 2 * 1440, 3 * 1440) == ((0, 60),)
-        assert offsets_within(steps, 7 * 1440, 8 * 1440) == ((0, 60), (7 * 1440 + 60, 120))
-        # Lord Howe goes back half an hour on 5 April 2026 at 02:00 LHDT (Saturday 15:00 UTC).
-        assert frame_offsets("Australia/Lord_Howe", date(2026, 3, 30)) == (
-            (0, 660),
-            (7 * 1440 - 9 * 60, 630),
-        )
-
-    def test_intervals_and_quarters(self) -> None:
-        assert merge_intervals([(30, 40), (0, 10), (10, 20), (35, 50), (60, 60)]) == (
-            (0, 20),
-            (30, 50),
-        )
-        # Touched quarters round outwards: 10-20 touches quarters 0 and 1.
-        assert touched_quarters([(10, 20)]) == 0b11
-        assert touched_quarters([(15, 30), (45, 46)]) == 0b1010

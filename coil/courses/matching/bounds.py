@@ -27,8 +27,9 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from coil.core.regions import REGION_NAMES
-from coil.core.weekly import FRAME_QUARTERS, QUARTER_MINUTES
+from coil.core.weekly import QUARTER_MINUTES
 from coil.courses import isced
+from coil.courses.matching.frames import FRAME_QUARTERS
 
 if TYPE_CHECKING:
     from coil.courses.matching.profile import Prepared

@@ -16,9 +16,10 @@ from datetime import date
 from typing import Any, Literal
 
 from coil.core.regions import REGION_NAMES, REGIONS, region_of
-from coil.core.weekly import WeeklySlot, local_week_meetings, teaching_weeks, week_bits
+from coil.core.weekly import WeeklySlot, teaching_weeks, week_bits
 from coil.courses import isced
 from coil.courses.matching.bounds import record
+from coil.courses.matching.frames import local_week_meetings
 from coil.courses.matching.weeks import Segment, _segments, _union
 
 CEFR_LEVELS = ("A1", "A2", "B1", "B2", "C1", "C2")

@@ -2,7 +2,7 @@
 
 A prepared course keeps its class meetings as segments ``(first, end, intervals, offsets)``: the
 consecutive week indices [first, end) whose meetings fall on the same minutes of the week's frame
-(``coil.core.weekly.local_week_meetings``: a week is the week in which the meetings happen
+(``frames.local_week_meetings``: a week is the week in which the meetings happen
 locally, its frame nine days of UTC minutes that both sides of a pair share) with the same UTC
 offsets while they run. Here they are built (the only step that calls zoneinfo, through
 ``frame_offsets``), two courses' segments are walked in step for the minutes they share in each
@@ -21,13 +21,11 @@ from collections.abc import Iterable, Mapping
 from itertools import pairwise
 from typing import NamedTuple
 
-from coil.core.weekly import (
+from coil.core.weekly import Offsets, SharedInterval, monday_of_index
+from coil.courses.matching.frames import (
     Interval,
-    Offsets,
-    SharedInterval,
     describe_frame,
     frame_offsets,
-    monday_of_index,
     offsets_within,
     touched_quarters,
 )
