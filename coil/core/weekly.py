@@ -327,5 +327,3 @@ def week_bits(weeks: Iterable[date]) -> tuple[int, int]:
     for index in indices:
         bits |= 1 << (index - base)
     return base, bits
-
-

@@ -2,8 +2,8 @@
 
 ``describe`` is the translated counterpart of ``reasons.render_en``: the engine returns reason
 codes with parameters, this module turns them into sentences with flask_babel, naming languages,
-countries and regions through CLDR and weekdays and dates in the UI language. The label tables
-(EQF levels, SDGs, statuses) live here too, so forms and pages name things the same way.
+countries and regions through CLDR and weekdays and dates in the UI language (names of things
+come from ``labels``, which forms and pages share).
 """
 
 from __future__ import annotations
@@ -13,117 +13,32 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from babel import Locale
-from babel.dates import get_day_names
 from babel.lists import format_list
-from flask_babel import format_date, format_decimal, get_locale, ngettext
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
-from coil.core.reference import country_names, language_names
-from coil.core.regions import region_choices
 from coil.core.time import is_timezone
-from coil.courses import isced
+from coil.courses.labels import (
+    EQF_LABELS,
+    country_name,
+    field_title,
+    language_name,
+    region_by_english_name,
+    sdg_label,
+    ui_locale,
+    weekday_name,
+    zone_city,
+)
 from coil.courses.matching.reasons import Reason
 
 log = logging.getLogger(__name__)
 
-EQF_LABELS: Mapping[int, Any] = MappingProxyType(
-    {5: _l("short cycle"), 6: _l("bachelor"), 7: _l("master"), 8: _l("doctorate")}
-)
-STATUS_LABELS: Mapping[str, Any] = MappingProxyType(
-    {
-        "draft": _l("draft"),
-        "open": _l("open for partners"),
-        "paired": _l("paired"),
-        "closed": _l("closed"),
-    }
-)
-DISCIPLINE_LABELS: Mapping[str, Any] = MappingProxyType(
-    {
-        "same": _l("the same discipline"),
-        "different": _l("a different discipline"),
-        "any": _l("any discipline"),
-    }
-)
-SDG_NAMES: Mapping[int, Any] = MappingProxyType(
-    {
-        1: _l("No poverty"),
-        2: _l("Zero hunger"),
-        3: _l("Good health and well-being"),
-        4: _l("Quality education"),
-        5: _l("Gender equality"),
-        6: _l("Clean water and sanitation"),
-        7: _l("Affordable and clean energy"),
-        8: _l("Decent work and economic growth"),
-        9: _l("Industry, innovation and infrastructure"),
-        10: _l("Reduced inequalities"),
-        11: _l("Sustainable cities and communities"),
-        12: _l("Responsible consumption and production"),
-        13: _l("Climate action"),
-        14: _l("Life below water"),
-        15: _l("Life on land"),
-        16: _l("Peace, justice and strong institutions"),
-        17: _l("Partnerships for the goals"),
-    }
-)
-
-
-def _locale() -> str:
-    return str(get_locale() or "en")
-
-
-def language_name(code: str) -> str:
-    """Name an ISO 639-1 language in the UI language."""
-    locale = _locale()
-    return language_names(locale).get(code) or Locale.parse(locale).languages.get(code, code)
-
-
-def country_name(code: str) -> str:
-    """Name an ISO 3166 country in the UI language."""
-    return country_names(_locale()).get(code, code)
-
-
-def region_name(code: str, english: str | None = None) -> str:
-    """Name an M49 region by its numeric code in the UI language (English as a fallback)."""
-    return Locale.parse(_locale()).territories.get(code) or english or code
-
-
-def _region_by_name(name: str) -> str:
-    # The engine names regions in English (M49 "Americas"); CLDR names them by M49 code.
-    codes = {english: code for code, english in region_choices()}
-    return region_name(codes[name], name) if name in codes else name
-
-
-def field_title(code: str | None) -> str:
-    """Name an ISCED-F field as "code title" (UNESCO's English titles: CLDR has none)."""
-    found = isced.get(code) if code else None
-    return f"{code} {found.title_en}" if found else str(code)
-
-
-def sdg_label(goal: int) -> str:
-    """Name a Sustainable Development Goal with its number."""
-    name = SDG_NAMES.get(goal)
-    return f"{goal} {name}" if name is not None else str(goal)
-
-
-def weekday_name(
-    weekday: int, width: Literal["abbreviated", "narrow", "short", "wide"] = "abbreviated"
-) -> str:
-    """Name a weekday (0 = Monday) in the UI language: "Tue", "di"."""
-    return str(get_day_names(width, locale=_locale())[weekday])
-
-
-def zone_city(tz: str) -> str:
-    """Name a time zone by its city: "America/Mexico_City" is "Mexico City"."""
-    return tz.rsplit("/", 1)[-1].replace("_", " ") if tz else "UTC"
-
 
 def _list(items: Iterable[str]) -> str:
-    return format_list(list(items), locale=_locale())
+    return format_list(list(items), locale=ui_locale())
 
 
 def _day(day: date, with_year: bool) -> str:
@@ -273,7 +188,7 @@ def _level(p: Mapping[str, Any]) -> str:
 
 
 def _geo(p: Mapping[str, Any]) -> str:
-    country, region = country_name(p["country"]), _region_by_name(p["region"])
+    country, region = country_name(p["country"]), region_by_english_name(p["region"])
     text = {
         "same_country": lambda: _("partner in the same country (%(country)s)", country=country),
         "same_region": lambda: _(

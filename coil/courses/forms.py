@@ -36,16 +36,13 @@ from coil.accounts.forms import validate_timezone
 from coil.core.errors import ServiceError
 from coil.core.forms import WeeklyRow, options, refuse
 from coil.core.reference import CEFR_LEVELS, country_names, is_language, language_names
-from coil.core.regions import REGION_NAMES, region_choices
-from coil.courses import isced
-from coil.courses.describe import (
-    DISCIPLINE_LABELS,
-    EQF_LABELS,
-    SDG_NAMES,
-    STATUS_LABELS,
-    region_name,
-    weekday_name,
+from coil.courses.choices import (
+    discipline_filter_choices,
+    eqf_choices,
+    isced_choices,
+    localized_region_choices,
 )
+from coil.courses.labels import DISCIPLINE_LABELS, SDG_NAMES, STATUS_LABELS, weekday_name
 from coil.courses.models import Course
 from coil.courses.services import CourseData, Meeting
 
@@ -119,48 +116,6 @@ class BlockedEntry(Form):
 
 class MeetingEntry(WeeklyRow):
     """A weekly class meeting: weekday and local start and end time."""
-
-
-def isced_choices() -> list[SelectChoice]:
-    """Offer every ISCED-F 2013 field, grouped by broad field, narrower ones indented."""
-    table = isced.fields()
-    choices = []
-    for code, found in table.items():
-        broad = table[code[:2]]
-        indent = "\u00a0\u00a0" * (len(code) - 2)
-        choices.append(
-            SelectChoice(
-                code, f"{indent}{code} {found.title_en}", optgroup=f"{broad.code} {broad.title_en}"
-            )
-        )
-    return choices
-
-
-def discipline_filter_choices() -> list[SelectChoice]:
-    """Offer the broad and narrow ISCED-F fields, for filtering by prefix."""
-    choices = [SelectChoice("", str(_l("Any discipline")))]
-    for code, found in isced.fields().items():
-        if found.level != "detailed" and code[:2] != isced.UNKNOWN_BROAD:
-            indent = "\u00a0\u00a0" if found.level == "narrow" else ""
-            choices.append(SelectChoice(code, f"{indent}{code} {found.title_en}"))
-    return choices
-
-
-def localized_region_choices() -> list[SelectChoice]:
-    """Offer M49 regions with their sub-regions, named in the UI language."""
-    choices: list[SelectChoice] = []
-    group = ""
-    for code, english in region_choices():
-        name = region_name(code, english)
-        if not choices or english in REGION_NAMES:  # a region comes before its sub-regions
-            group = name
-        choices.append(SelectChoice(code, name, optgroup=group))
-    return choices
-
-
-def eqf_choices() -> list[SelectChoice]:
-    """Offer the EQF levels of higher education."""
-    return options((level, f"{level} — {label}") for level, label in EQF_LABELS.items())
 
 
 class CourseForm(FlaskForm):

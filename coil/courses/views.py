@@ -20,7 +20,7 @@ from coil.core.forms import form_status
 from coil.core.reference import timezone_choices
 from coil.core.safety import query_id
 from coil.core.time import utcnow
-from coil.courses import bp, describe, isced, partner_search, services
+from coil.courses import bp, describe, isced, labels, partner_search, services
 from coil.courses.forms import CourseForm, SearchForm, course_form_data, refuse_course
 from coil.courses.models import Course, CourseLanguage
 from coil.courses.permissions import (
@@ -51,13 +51,13 @@ def _helpers() -> dict[str, Any]:
     # Labels and formatters every course template uses.
     return {
         "describe": describe.describe,
-        "status_label": lambda status: describe.STATUS_LABELS.get(status, status),
-        "eqf_label": lambda level: describe.EQF_LABELS.get(level, ""),
-        "field_title": describe.field_title,
-        "sdg_label": describe.sdg_label,
-        "region_label": describe.region_name,
+        "status_label": lambda status: labels.STATUS_LABELS.get(status, status),
+        "eqf_label": lambda level: labels.EQF_LABELS.get(level, ""),
+        "field_title": labels.field_title,
+        "sdg_label": labels.sdg_label,
+        "region_label": labels.region_name,
         "period": describe.period,
-        "discipline_label": lambda pref: describe.DISCIPLINE_LABELS.get(pref, pref),
+        "discipline_label": lambda pref: labels.DISCIPLINE_LABELS.get(pref, pref),
         "to_date": date.fromisoformat,
         "day_label": lambda day: format_date(day, "medium"),
         "number": format_decimal,

@@ -44,6 +44,7 @@ from coil.institutions.services import set_partner_relation
 from coil.notifications.services import notify_user
 from coil.pairings.services import propose
 from coil.schedule import services as schedule
+from coil.spaces import documents as space_documents
 from coil.spaces import services as spaces
 from tests.authorization.harness import (
     ADMIN,
@@ -79,8 +80,10 @@ def _space_content(space: Any, author: Any, tag: str, ids: dict[str, Any]) -> No
     from io import BytesIO
 
     ids[f"task{tag}"] = spaces.create_task(author, space, title=f"Task {tag}").id
-    document = spaces.create_document(author, space, title=f"Notes {tag}", body="First")
-    spaces.save_document(author, document, title=f"Notes {tag}", body="Second", base_version=1)
+    document = space_documents.create_document(author, space, title=f"Notes {tag}", body="First")
+    space_documents.save_document(
+        author, document, title=f"Notes {tag}", body="Second", base_version=1
+    )
     ids[f"doc{tag}"] = document.id
     ids[f"file{tag}"] = spaces.upload_file(author, space, BytesIO(b"hello"), f"notes{tag}.txt").id
 

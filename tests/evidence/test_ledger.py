@@ -21,6 +21,7 @@ from coil.evidence import kinds
 from coil.evidence.models import LedgerEvent
 from coil.schedule.models import Attendance, LiveSession
 from coil.schedule.services import end_room_presence, mark_attendance, record_room_presence
+from coil.spaces import documents as space_documents
 from coil.spaces import services as spaces
 
 
@@ -159,8 +160,8 @@ def test_space_work_is_recorded_once_per_action(kopi, db):
     spaces.move_task(anna, task, "doing")
     spaces.move_task(anna, task, "done")
     spaces.move_task(anna, task, "done")  # no change: no second completion
-    document = spaces.create_document(anna, space, title="Plan", body="First draft")
-    spaces.save_document(anna, document, title="Plan", body="Second draft", base_version=1)
+    document = space_documents.create_document(anna, space, title="Plan", body="First draft")
+    space_documents.save_document(anna, document, title="Plan", body="Second draft", base_version=1)
     spaces.upload_file(anna, space, io.BytesIO(b"%PDF-1.4 notes"), "notes.pdf")
     db.session.commit()
     assert [e.kind for e in events(db)] == [

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
+from coil.spaces.documents import MAX_BODY_BYTES
 from coil.spaces.models import Document, DocumentVersion
-from coil.spaces.services import MAX_BODY_BYTES
 
 
 def _create(auth, space, title="Plan", body="First draft"):

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from coil.teams.engine import search
+from coil.teams.engine import improve
 from coil.teams.engine.build import TeamBuilder
 from coil.teams.engine.changes import suggest_placement, suggest_rebalance
 from coil.teams.engine.english import explain_en, render_en
@@ -614,7 +614,7 @@ def test_the_exact_search_is_repeatable_with_the_same_seed():
 
 def test_a_large_cohort_is_repaired_by_neighbourhoods(monkeypatch):
     # Above the size modelled whole, broken teams are solved exactly with a few others.
-    monkeypatch.setattr(search, "_WHOLE_MODEL_LIMIT", 0)
+    monkeypatch.setattr(improve, "_WHOLE_MODEL_LIMIT", 0)
     students = exchange(MISSED_CAPE_TOWN, MISSED_SURABAYA)
     result = run(students, [1, 2])
     assert result.ok and result.stats["exact"] == "found"

@@ -16,7 +16,7 @@ from coil.core.db import rollback
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, refuse
 from coil.extensions import db
-from coil.spaces import bp, services
+from coil.spaces import bp, documents
 from coil.spaces.forms import DocumentForm, NewDocumentForm
 from coil.spaces.markdown import render_markdown
 from coil.spaces.models import Document, DocumentVersion, Space
@@ -26,7 +26,7 @@ from coil.spaces.views.space import space_title
 
 def _version_or_404(document: Document, number: int | None = None) -> DocumentVersion:
     if number is None:
-        version = services.latest_version(document)
+        version = documents.latest_version(document)
     else:
         version = db.session.scalar(
             select(DocumentVersion).where(
@@ -50,7 +50,7 @@ def new_document(space_id: int) -> ResponseReturnValue:
     form = NewDocumentForm()
     if form.validate_on_submit():
         try:
-            document = services.create_document(
+            document = documents.create_document(
                 current_user, space, title=form.title.data, body=form.body.data or ""
             )
         except ServiceError as error:
@@ -94,7 +94,7 @@ def edit_document(space_id: int, document_id: int) -> ResponseReturnValue:
         form.base_version.data = latest.number
     if form.validate_on_submit():
         try:
-            services.save_document(
+            documents.save_document(
                 current_user,
                 doc,
                 title=form.title.data,
@@ -102,7 +102,7 @@ def edit_document(space_id: int, document_id: int) -> ResponseReturnValue:
                 base_version=form.base_version.data,
                 seen_version=form.seen_version.data,
             )
-        except services.EditConflict as conflict:
+        except documents.EditConflict as conflict:
             refuse(form, conflict)
             return _conflict(space, doc, form, conflict.latest)
         except ServiceError as error:
@@ -167,7 +167,7 @@ def restore(space_id: int, document_id: int, number: int) -> ResponseReturnValue
     doc = get_document_or_404(space, document_id)
     version = _version_or_404(doc, number)
     try:
-        new = services.restore_version(current_user, doc, version.number)
+        new = documents.restore_version(current_user, doc, version.number)
     except ServiceError as error:
         rollback()
         flash(error.message, "error")

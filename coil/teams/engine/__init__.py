@@ -11,7 +11,8 @@ Each module imports only those listed before it:
 - ``build``: construction and repair of a plan that keeps the hard constraints
 - ``exact``: the exact search (OR-Tools CP-SAT) on the hard constraints, for cohorts the repair
   cannot fix: it finds a plan or proves that none exists
-- ``search``: ``form_teams``, its fallback to ``exact`` and its local search
+- ``improve``: the local search, with its fallback to ``exact``
+- ``search``: ``form_teams``
 - ``changes``: late joiners and drop-outs
 - ``english``: English rendering of reasons, for logs, benches and tests
 

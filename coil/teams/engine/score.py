@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import random
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from itertools import combinations
@@ -241,3 +243,42 @@ def _explain(
         sids = [next(s.id for s in members if s.course_id == c) for c in alone]
         reasons.append(Reason("alone_from_course", {"course_ids": alone, "student_ids": sids}))
     return tuple(reasons)
+
+
+def improves(
+    ranked: list[float],
+    oa: float,
+    ob: float,
+    na: float,
+    nb: float,
+    rng: random.Random,
+) -> bool:
+    """Tell whether replacing two team scores improves (worst, -count at worst, sum)."""
+    skip_a = skip_b = True
+    others_min = math.inf
+    for v in ranked:
+        if skip_a and v == oa:
+            skip_a = False
+        elif skip_b and v == ob:
+            skip_b = False
+        else:
+            others_min = v
+            break
+    if others_min < math.inf:
+        others_count = bisect_right(ranked, others_min) - bisect_left(ranked, others_min)
+        others_count -= (oa == others_min) + (ob == others_min)
+    else:
+        others_count = 0
+    old_min = ranked[0]
+    old_count = bisect_right(ranked, old_min)
+    new_min = min(others_min, na, nb)
+    new_count = (others_count if others_min == new_min else 0) + (na == new_min) + (nb == new_min)
+    if new_min != old_min:
+        return new_min > old_min
+    if new_count != old_count:
+        return new_count < old_count
+    delta = na + nb - oa - ob
+    if abs(delta) > 1e-9:
+        return delta > 0
+    # Equal on every level: walk the plateau now and then to escape it.
+    return rng.random() < 0.05

@@ -18,7 +18,7 @@ from coil.core.db import rollback
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, options, refuse
 from coil.core.safety import MAX_DB_ID
-from coil.courses.describe import language_name
+from coil.courses.labels import language_name
 from coil.exchanges import services as exchange_services
 from coil.exchanges.models import Exchange
 from coil.exchanges.permissions import (
