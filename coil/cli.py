@@ -99,6 +99,20 @@ def seed_demo_command() -> None:
     click.echo(f"password: {DEMO_PASSWORD}")
 
 
+@cli.command("backfill-ledger")
+@with_appcontext
+def backfill_ledger_command() -> None:
+    """Record ledger events for what happened before the ledger existed (safe to run again)."""
+    from coil.evidence.backfill import backfill
+    from coil.extensions import db
+
+    written = backfill()
+    db.session.commit()
+    for kind, count in sorted(written.items()):
+        click.echo(f"{kind:<28} {count}")
+    click.echo(f"{sum(written.values())} events added")
+
+
 @cli.command("create-admin")
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)

@@ -29,6 +29,7 @@ from coil.core.channels import room_channel
 from coil.core.errors import ServiceError
 from coil.core.events import notify
 from coil.evidence import kinds
+from coil.evidence.backfill import Backfill, backfill_requested
 from coil.evidence.services import event_row, participants_in, record_rows
 from coil.extensions import db
 
@@ -268,3 +269,41 @@ def post_message(
     if isinstance(result, ServiceError):
         raise result
     return result
+
+
+@backfill_requested.connect
+def _backfill_messages(_sender: Any, *, into: Backfill, **_extra: Any) -> None:
+    """Add the ledger events of messages posted before the ledger existed."""
+    done = into.recorded(kinds.MESSAGE)
+    last: dict[int, _Said] = {}
+    rows = db.session.execute(
+        select(Message, Room.exchange_id, User.institution_id)
+        .join(Room, Room.id == Message.room_id)
+        .outerjoin(User, User.id == Message.author_id)
+        .order_by(Message.room_id, Message.id)
+    )
+    said: dict[int, _Said] = {}
+    for message, exchange_id, institution in rows:
+        before = said.get(message.reply_to_id) if message.reply_to_id else None
+        if before is None:
+            previous = last.get(message.room_id)
+            if previous and message.created_at - previous.at <= CONVERSATION_PAUSE:
+                before = previous
+        cross = (
+            before is not None
+            and before.author_id != message.author_id
+            and None not in (before.institution_id, institution)
+            and before.institution_id != institution
+        )
+        current = _Said(message.room_id, message.author_id, institution, message.created_at)
+        said[message.id] = last[message.room_id] = current
+        if message.id not in done:
+            into.add(
+                kinds.MESSAGE,
+                exchange_id,
+                message.author_id,
+                subject_id=message.id,
+                occurred_at=message.created_at,
+                cross=cross,
+                payload={"room": message.room_id, "reply": message.reply_to_id is not None},
+            )

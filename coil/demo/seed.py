@@ -12,6 +12,8 @@ from coil.accounts.services import create_user, find_user_by_email
 from coil.courses.models import Course
 from coil.courses.services import create_course
 from coil.demo.courses import COURSES, DemoCourse
+from coil.demo.rooms import ensure_live_exchange
+from coil.evidence.backfill import backfill
 from coil.extensions import db
 from coil.institutions.models import Institution
 
@@ -259,8 +261,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
         _ensure_course(course)
     db.session.flush()
     _ensure_exchange()
-    from coil.demo.rooms import ensure_live_exchange
-
     ensure_live_exchange()
+    backfill()  # demo databases made before the ledger get their history (adds nothing twice)
     db.session.commit()
     return logins

@@ -31,6 +31,7 @@ from coil.core.time import utcnow
 from coil.dialogue.models import MAX_TURN_SECONDS, MIN_TURN_SECONDS, SpeakingRound, SpeakingTurn
 from coil.dialogue.permissions import can_steer_round
 from coil.evidence import kinds
+from coil.evidence.backfill import Backfill, backfill_requested
 from coil.evidence.services import record
 from coil.exchanges.models import Enrolment
 from coil.extensions import db
@@ -289,3 +290,23 @@ def serialise_round(speaking_round: SpeakingRound) -> dict[str, Any]:
         "ended": ended,
         "now": utcnow().isoformat(),
     }
+
+
+@backfill_requested.connect
+def _backfill_turns(_sender: Any, *, into: Backfill, **_extra: Any) -> None:
+    """Add the ledger events of speaking turns that ended before the ledger existed."""
+    done = into.recorded(kinds.TURN_TAKEN) | into.recorded(kinds.TURN_PASSED)
+    for spoken, exchange_id in db.session.execute(
+        select(SpeakingTurn, Room.exchange_id)
+        .join(SpeakingRound, SpeakingRound.id == SpeakingTurn.round_id)
+        .join(Room, Room.id == SpeakingRound.room_id)
+        .where(SpeakingTurn.ended_at.is_not(None))
+    ):
+        if spoken.id not in done and spoken.ended_at is not None:
+            into.add(
+                kinds.TURN_PASSED if spoken.passed else kinds.TURN_TAKEN,
+                exchange_id,
+                spoken.user_id,
+                subject_id=spoken.id,
+                occurred_at=spoken.ended_at,
+            )

@@ -27,6 +27,7 @@ from coil.dialogue import library
 from coil.dialogue.models import PROMPT_KINDS, PromptCard, PromptDraw
 from coil.dialogue.permissions import can_manage_prompts
 from coil.evidence import kinds
+from coil.evidence.backfill import Backfill, backfill_requested
 from coil.evidence.services import record
 from coil.exchanges.models import Exchange, ExchangePhase
 from coil.extensions import db
@@ -264,3 +265,20 @@ def serialise_draw(draw: PromptDraw) -> dict[str, Any]:
         "drawn_by": None if who is None else {"id": who.id, "name": who.name},
         "drawn_at": draw.drawn_at.isoformat(),
     }
+
+
+@backfill_requested.connect
+def _backfill_draws(_sender: Any, *, into: Backfill, **_extra: Any) -> None:
+    """Add the ledger events of prompt cards drawn before the ledger existed."""
+    done = into.recorded(kinds.CARD_DRAWN)
+    for draw, exchange_id in db.session.execute(
+        select(PromptDraw, Room.exchange_id).join(Room, Room.id == PromptDraw.room_id)
+    ):
+        if draw.id not in done:
+            into.add(
+                kinds.CARD_DRAWN,
+                exchange_id,
+                draw.drawn_by_id,
+                subject_id=draw.id,
+                occurred_at=draw.drawn_at,
+            )

@@ -24,6 +24,7 @@ from coil.core.time import is_timezone, utcnow
 from coil.core.weekly import zone
 from coil.courses.models import Course
 from coil.evidence import kinds
+from coil.evidence.backfill import Backfill, backfill_requested
 from coil.evidence.models import LedgerEvent
 from coil.evidence.services import record
 from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse
@@ -394,3 +395,40 @@ def feed_sessions(user: User) -> list[LiveSession]:
         .order_by(LiveSession.starts_at, LiveSession.id)
     )
     return list(db.session.scalars(query))
+
+
+@backfill_requested.connect
+def _backfill_attendance(_sender: Any, *, into: Backfill, **_extra: Any) -> None:
+    """Add the minutes of sessions attended before the ledger existed.
+
+    A lecturer's "present" counts the whole session; presence in the room counts from when the
+    person was first seen until the session ended (an estimate: leaving early was not kept).
+    """
+    done = {
+        (session_id, user_id)
+        for session_id, user_id in db.session.execute(
+            select(LedgerEvent.subject_id, LedgerEvent.actor_id).where(
+                LedgerEvent.kind == kinds.SESSION_ATTENDED
+            )
+        )
+    }
+    rows = db.session.execute(
+        select(Attendance, LiveSession)
+        .join(LiveSession, LiveSession.id == Attendance.session_id)
+        .where(Attendance.status == "present", Attendance.present_since.is_(None))
+    )
+    for row, session in rows:
+        if (session.id, row.user_id) in done or session.ends_at > utcnow():
+            continue
+        since = session.starts_at if row.source == "lecturer" else row.recorded_at
+        minutes = _minutes(max(since, session.starts_at), session.ends_at)
+        if minutes:
+            into.add(
+                kinds.SESSION_ATTENDED,
+                session.exchange_id,
+                row.user_id,
+                subject_id=session.id,
+                occurred_at=session.ends_at,
+                value=minutes,
+                payload={"source": row.source, "estimate": row.source == "presence"},
+            )

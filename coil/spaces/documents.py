@@ -4,6 +4,7 @@ detection when two people edit at once. Services flush; the request commits."""
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask_babel import gettext as _
 from sqlalchemy import func, select
@@ -12,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.evidence import kinds
+from coil.evidence.backfill import Backfill, backfill_requested
 from coil.evidence.services import record
 from coil.extensions import db
 from coil.spaces.models import Document, DocumentVersion, Space
@@ -156,3 +158,23 @@ def restore_version(actor: User, document: Document, number: int) -> DocumentVer
         actor.id,
     )
     return version
+
+
+@backfill_requested.connect
+def _backfill_versions(_sender: Any, *, into: Backfill, **_extra: Any) -> None:
+    """Add the ledger events of document versions saved before the ledger existed."""
+    done = into.recorded(kinds.DOCUMENT_SAVED)
+    for version, document_id, exchange_id in db.session.execute(
+        select(DocumentVersion, Document.id, Space.exchange_id)
+        .join(Document, Document.id == DocumentVersion.document_id)
+        .join(Space, Space.id == Document.space_id)
+    ):
+        if version.id not in done:
+            into.add(
+                kinds.DOCUMENT_SAVED,
+                exchange_id,
+                version.author_id,
+                subject_id=version.id,
+                occurred_at=version.created_at,
+                payload={"document": document_id, "number": version.number},
+            )

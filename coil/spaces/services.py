@@ -23,6 +23,7 @@ from coil.core.errors import ServiceError
 from coil.core.events import after_commit
 from coil.core.time import utcnow
 from coil.evidence import kinds
+from coil.evidence.backfill import Backfill, backfill_requested
 from coil.evidence.services import record
 from coil.exchanges.models import Exchange
 from coil.exchanges.signals import course_joined
@@ -270,3 +271,43 @@ def _remove_uncommitted_uploads(session: Session, transaction: SessionTransactio
             log.info("removed upload %s: its transaction did not commit", key)
         except OSError:
             log.exception("could not remove the uncommitted upload %s", key)
+
+
+@backfill_requested.connect
+def _backfill_space_work(_sender: Any, *, into: Backfill, **_extra: Any) -> None:
+    """Add the ledger events of tasks and files from before the ledger existed.
+
+    Who completed a task was not kept: its assignee is credited, else whoever created it.
+    """
+    created, completed = into.recorded(kinds.TASK_CREATED), into.recorded(kinds.TASK_COMPLETED)
+    for task, exchange_id in db.session.execute(
+        select(Task, Space.exchange_id).join(Space, Space.id == Task.space_id)
+    ):
+        if task.id not in created:
+            into.add(
+                kinds.TASK_CREATED,
+                exchange_id,
+                task.created_by_id,
+                subject_id=task.id,
+                occurred_at=task.created_at,
+            )
+        if task.status == "done" and task.id not in completed:
+            into.add(
+                kinds.TASK_COMPLETED,
+                exchange_id,
+                task.assignee_id or task.created_by_id,
+                subject_id=task.id,
+                occurred_at=task.updated_at or task.created_at,
+            )
+    shared = into.recorded(kinds.FILE_SHARED)
+    for stored, exchange_id in db.session.execute(
+        select(StoredFile, Space.exchange_id).join(Space, Space.id == StoredFile.space_id)
+    ):
+        if stored.id not in shared:
+            into.add(
+                kinds.FILE_SHARED,
+                exchange_id,
+                stored.uploaded_by_id,
+                subject_id=stored.id,
+                occurred_at=stored.created_at,
+            )
