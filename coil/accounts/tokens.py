@@ -11,9 +11,10 @@ import hmac
 import logging
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask_babel import gettext as _
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
 from coil.accounts.models import ApiToken, User
 from coil.accounts.services import hash_token
@@ -109,18 +110,21 @@ def api_token_for_secret(secret: object) -> ApiToken | None:
     return _usable(token)
 
 
-# Built once: constructing a statement costs more than running this one (it runs per event).
-_OWNER_OF_USABLE_TOKEN = (
-    select(ApiToken.user_id)
-    .join(User, User.id == ApiToken.user_id)
-    .where(
-        ApiToken.id == bindparam("token_id"),
-        ApiToken.revoked_at.is_(None),
-        or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
-        User.active.is_(True),
-        or_(User.institution_id.is_(None), User.institution.has(status="active")),
+@cache
+def _owner_of_usable_token() -> Select[int]:
+    """Build the statement once, on first use: constructing it costs more than running it (it
+    runs per event), and at import time not every mapped class may be loaded yet."""
+    return (
+        select(ApiToken.user_id)
+        .join(User, User.id == ApiToken.user_id)
+        .where(
+            ApiToken.id == bindparam("token_id"),
+            ApiToken.revoked_at.is_(None),
+            or_(ApiToken.expires_at.is_(None), ApiToken.expires_at > bindparam("now")),
+            User.active.is_(True),
+            or_(User.institution_id.is_(None), User.institution.has(status="active")),
+        )
     )
-)
 
 
 def api_token_owner_id(token_id: int) -> int | None:
@@ -132,7 +136,7 @@ def api_token_owner_id(token_id: int) -> int | None:
     :func:`api_token_for_secret` checks.
     """
     found: int | None = db.session.scalar(
-        _OWNER_OF_USABLE_TOKEN, {"token_id": token_id, "now": utcnow()}
+        _owner_of_usable_token(), {"token_id": token_id, "now": utcnow()}
     )
     return found
 
