@@ -23,6 +23,7 @@ from coil.extensions import db
 from coil.reflections.models import ReflectionEntry, ReflectionPrompt, ReflectionVersion
 from coil.reflections.permissions import can_read_in_full
 from coil.rubrics.services import rubric_of
+from coil.teams.models import Team, TeamMember
 
 DUE_SOON = timedelta(days=7)
 
@@ -104,9 +105,19 @@ def journal_of(user: User, exchange: Exchange) -> dict[int, ReflectionEntry]:
     return {entry.prompt_id: entry for entry in found}
 
 
-def entries_for(prompt: ReflectionPrompt, institution_id: int | None = None) -> list[Any]:
-    """Return ``(enrolment, entry or None)`` for every student of the prompt's exchange (those
-    who dropped out too), by name; ``institution_id`` keeps one institution's students."""
+@dataclass(frozen=True)
+class StudentEntry:
+    """A student of the exchange, their team (if any) and their entry for one prompt."""
+
+    enrolment: Enrolment
+    team: Team | None
+    entry: ReflectionEntry | None
+    status: Status
+
+
+def entries_for(prompt: ReflectionPrompt, institution_id: int | None = None) -> list[StudentEntry]:
+    """Return every student of the prompt's exchange (those who dropped out too) with their
+    entry, by name; ``institution_id`` keeps one institution's students."""
     query = (
         select(Enrolment)
         .join(User, User.id == Enrolment.user_id)
@@ -118,7 +129,30 @@ def entries_for(prompt: ReflectionPrompt, institution_id: int | None = None) -> 
         query = query.where(User.institution_id == institution_id)
     enrolments = list(db.session.scalars(query))
     by_author = {e.author_id: e for e in _entries(ReflectionEntry.prompt_id == prompt.id)}
-    return [(enrolment, by_author.get(enrolment.user_id)) for enrolment in enrolments]
+    teams = {
+        member.user_id: member.team
+        for member in db.session.scalars(
+            select(TeamMember)
+            .join(Team, Team.id == TeamMember.team_id)
+            .where(Team.exchange_id == prompt.exchange_id)
+            .options(selectinload(TeamMember.team))
+        )
+    }
+    rows = []
+    for enrolment in enrolments:
+        entry = by_author.get(enrolment.user_id)
+        rows.append(StudentEntry(enrolment, teams.get(enrolment.user_id), entry, status_of(entry)))
+    return rows
+
+
+def active_students(exchange: Exchange) -> int:
+    """Count the exchange's active students."""
+    query = (
+        select(func.count())
+        .select_from(Enrolment)
+        .where(Enrolment.exchange_id == exchange.id, Enrolment.status == "active")
+    )
+    return db.session.scalar(query) or 0
 
 
 def submitted_counts(exchange: Exchange) -> dict[int, int]:

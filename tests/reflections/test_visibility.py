@@ -68,16 +68,21 @@ def test_who_sees_counts_and_lists_entries(kopi, who, counts, entries):
 
 
 def test_a_coordinator_lists_only_their_own_institutions_students(kopi, entry, prompt):
-    everyone = [e.user.name for e, _entry in queries.entries_for(prompt)]
-    assert everyone == ["Anna", "Bram", "Dewi", "Dirk"]
+    everyone = queries.entries_for(prompt)
+    assert [(r.enrolment.user.name, r.team.name if r.team else None) for r in everyone] == [
+        ("Anna", "Team Kopi"),
+        ("Bram", ""),
+        ("Dewi", "Team Kopi"),
+        ("Dirk", "Team Kopi"),
+    ]
     nl = queries.entries_for(prompt, kopi.institutions["nl"].id)
-    assert [(e.user.name, found is not None) for e, found in nl] == [
-        ("Anna", True),
-        ("Bram", False),
-        ("Dirk", False),
+    assert [(r.enrolment.user.name, r.status.code) for r in nl] == [
+        ("Anna", "submitted"),
+        ("Bram", "not_started"),
+        ("Dirk", "not_started"),
     ]
     indonesia = queries.entries_for(prompt, kopi.institutions["id"].id)
-    assert [e.user.name for e, _found in indonesia] == ["Dewi"]
+    assert [r.enrolment.user.name for r in indonesia] == ["Dewi"]
 
 
 def test_counts_are_submitted_entries_per_prompt(kopi, entry, prompt, db):

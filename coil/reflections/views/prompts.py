@@ -10,16 +10,14 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
-from sqlalchemy import func, select
 
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, options, refuse
 from coil.core.reference import timezone_choices
 from coil.core.time import local
 from coil.exchanges.forms import phase_names
-from coil.exchanges.models import DEFAULT_PHASES, Enrolment, Exchange
+from coil.exchanges.models import DEFAULT_PHASES, Exchange
 from coil.exchanges.services import planned_phases
-from coil.extensions import db
 from coil.reflections import bp, queries, services, starters
 from coil.reflections.forms import ConfirmForm, PromptForm, StarterForm, language_names
 from coil.reflections.models import ReflectionPrompt
@@ -31,24 +29,12 @@ from coil.reflections.permissions import (
     is_member_coordinator,
 )
 from coil.reflections.views.display import dimension_names, helpers
-from coil.teams.models import Team, TeamMember
 
 DEFAULT_DUE = time(23, 59)
 
 
 def _to_prompts(exchange: Exchange) -> ResponseReturnValue:
     return redirect(url_for("reflections.prompts", exchange_id=exchange.id))
-
-
-def _active_students(exchange: Exchange) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(Enrolment)
-            .where(Enrolment.exchange_id == exchange.id, Enrolment.status == "active")
-        )
-        or 0
-    )
 
 
 @bp.route("/exchanges/<int:exchange_id>/reflections")
@@ -62,7 +48,7 @@ def prompts(exchange_id: int) -> ResponseReturnValue:
         prompts=queries.prompts_of(exchange),
         archived=queries.prompts_of(exchange, archived=True),
         counts=queries.submitted_counts(exchange),
-        students=_active_students(exchange),
+        students=queries.active_students(exchange),
         can_manage=can_manage_prompts(current_user, exchange),
         can_list=can_list_entries(current_user, exchange),
         dimensions=dimension_names(exchange),
@@ -225,21 +211,11 @@ def entries(prompt_id: int) -> ResponseReturnValue:
     institution = (
         current_user.institution_id if is_member_coordinator(current_user, exchange) else None
     )
-    rows = queries.entries_for(prompt, institution)
-    teams = dict(
-        db.session.execute(
-            select(TeamMember.user_id, Team.id)
-            .join(Team, Team.id == TeamMember.team_id)
-            .where(Team.exchange_id == exchange.id)
-        ).all()
-    )
     return render_template(
         "reflections/entries.html",
         exchange=exchange,
         prompt=prompt,
-        rows=[(enrolment, entry, queries.status_of(entry)) for enrolment, entry in rows],
-        teams={team.id: team for team in exchange.teams},
-        team_of_user=teams,
+        rows=queries.entries_for(prompt, institution),
         own_institution=institution is not None,
         dimensions=dimension_names(exchange),
         **helpers(),
