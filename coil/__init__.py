@@ -79,6 +79,7 @@ DOMAINS_WITH_MODELS = (
     "schedule",
     "chat",
     "dialogue",
+    "reflections",
 )
 
 

@@ -36,6 +36,10 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
     ),
     "teams_published": lambda p: _("You are in team %(team)s of “%(exchange)s”.", **p),
     "mentioned": lambda p: _("%(author)s mentioned you in “%(room)s”.", **p),
+    "reflection_feedback": lambda p: _(
+        "%(lecturer)s gave feedback on version %(version)s of your reflection in “%(exchange)s”.",
+        **p,
+    ),
 }
 
 

@@ -204,6 +204,7 @@ def build(factory: Factory) -> MatrixWorld:
         ids["api_token"][None] = ids["api_token"][STUDENT]
         ids["notification"][ANON] = ids["notification"][STUDENT]
         ids["api_token"][ANON] = ids["api_token"][STUDENT]
+        _reflections(main, foreign, ids)
     emails = {column: person.email for column, person in people.items()}
     # two more people for the live events: Bram of team 2, and Dirk who dropped out of team 1
     emails.update({OTHER_TEAM: main["bram"].email, DROPPED: main["dirk"].email})
@@ -221,3 +222,41 @@ def _enrolment_of(user_id: int, exchange_id: int) -> int:
     )
     assert enrolment is not None
     return enrolment.id
+
+
+# -- reflections (tests/authorization/test_reflections.py) ---------------------------------------
+# ``rprompt``/``frprompt`` a prompt of the exchange and of the foreign one; entries with one
+# submitted version each: ``rentry`` Anna's (not shared), ``dentry`` Dewi's (shared with team 1,
+# so Anna reads it; Dewi studies in Jakarta, so Cora does not), ``bentry`` Bram's (team 2, not
+# shared; NL, so Cora reads it), ``fentry`` the foreign Anna's; ``rversion``/``fversion`` the
+# versions of Anna's and the foreign entry.
+
+
+AMS_TZ = "Europe/Amsterdam"
+
+
+def _reflections(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
+    # imported here so that the whole block stays in one place when the blocks are merged
+    from coil.reflections import queries as reflection_queries
+    from coil.reflections import services as reflections
+
+    def prompt(lecturer: Any, exchange: Any) -> Any:
+        data = reflections.PromptData(
+            1, {"en": "What surprised you?"}, ["curiosity"], date(2027, 3, 5), time(17), AMS_TZ
+        )
+        return reflections.create_prompt(lecturer, exchange, data)
+
+    def entry(student: Any, exchange: Any, asked: Any, shared: bool = False) -> Any:
+        version = reflections.submit(student, exchange, asked, f"{student.name} reflects")
+        found = reflection_queries.entry_of(asked, student)
+        reflections.set_sharing(student, found, shared=shared, in_portfolio=False)
+        return found, version
+
+    asked, fasked = prompt(main["lena"], main.exchange), prompt(foreign["pieter"], foreign.exchange)
+    ids["rprompt"], ids["frprompt"] = asked.id, fasked.id
+    anna, version = entry(main["anna"], main.exchange, asked)
+    ids["rentry"], ids["rversion"] = anna.id, version.id
+    ids["dentry"] = entry(main["dewi"], main.exchange, asked, shared=True)[0].id
+    ids["bentry"] = entry(main["bram"], main.exchange, asked)[0].id
+    fentry, fversion = entry(foreign["anna"], foreign.exchange, fasked, shared=True)
+    ids["fentry"], ids["fversion"] = fentry.id, fversion.id

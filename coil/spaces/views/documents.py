@@ -8,17 +8,16 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from markupsafe import Markup
 from sqlalchemy import select
 from sqlalchemy.orm import defer
 
 from coil.core.db import rollback
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, refuse
+from coil.core.markdown import render_markdown
 from coil.extensions import db
 from coil.spaces import bp, documents
 from coil.spaces.forms import DocumentForm, NewDocumentForm
-from coil.spaces.markdown import render_markdown
 from coil.spaces.models import Document, DocumentVersion, Space
 from coil.spaces.permissions import can_edit_space, get_document_or_404, get_space_or_404
 from coil.spaces.views.space import space_title
@@ -76,7 +75,7 @@ def document(space_id: int, document_id: int, number: int | None = None) -> Resp
         document=doc,
         version=version,
         latest=latest,
-        html=Markup(render_markdown(version.body)),  # noqa: S704 (sanitised by nh3 in render_markdown)
+        html=render_markdown(version.body),
         can_edit=can_edit_space(current_user, space),
     )
 

@@ -1,7 +1,8 @@
 """Markdown to safe HTML: markdown-it-py renders, nh3 keeps only a small set of tags.
 
-No Flask import: the same function serves pages, exports and tests. Raw HTML in the source is
-escaped by markdown-it (``html=False``) and, should anything slip through, dropped by nh3.
+No Flask import: the same function serves spaces, reflections, exports and tests. Raw HTML in
+the source is escaped by markdown-it (``html=False``) and, should anything slip through, dropped
+by nh3.
 Images are left out on purpose: an external image would tell its host who read the notes.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import nh3
 from markdown_it import MarkdownIt
+from markupsafe import Markup
 
 ALLOWED_TAGS = frozenset(
     {
@@ -25,9 +27,9 @@ LINK_REL = "noopener noreferrer nofollow"
 _PARSER = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
 
 
-def render_markdown(source: str) -> str:
-    """Render Markdown ``source`` to HTML that is safe to insert into a page."""
-    return nh3.clean(
+def render_markdown(source: str) -> Markup:
+    """Render Markdown ``source`` to HTML that is safe to insert into a page (as ``Markup``)."""
+    clean = nh3.clean(
         _PARSER.render(source),
         tags=set(ALLOWED_TAGS),
         attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
@@ -35,3 +37,4 @@ def render_markdown(source: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    return Markup(clean)  # noqa: S704 (nh3 kept only the tags and attributes listed above)

@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from coil.spaces.markdown import render_markdown
+from coil.core.markdown import render_markdown
 
 
 class _Tags(HTMLParser):
