@@ -15,6 +15,7 @@ bp = Blueprint("vendor", __name__)
 # package name -> folder inside the package that browsers may load from
 VENDOR_DIRS = {
     "socket.io-client": "dist",
+    "chart.js": "dist",
 }
 
 
