@@ -132,7 +132,7 @@ def _init_extensions(app: Flask) -> None:
     )
 
 
-BLUEPRINT_DOMAINS = (*DOMAINS_WITH_MODELS, "home")
+BLUEPRINT_DOMAINS = (*DOMAINS_WITH_MODELS, "portfolio", "home")  # domains without tables last
 
 
 def _register_blueprints(app: Flask) -> None:

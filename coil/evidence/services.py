@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, insert, select
+from sqlalchemy import and_, func, insert, select
 
 from coil.accounts.models import User
 from coil.core.time import utcnow
@@ -167,6 +167,28 @@ def events_of(exchange_id: int, user_id: int) -> list[LedgerEvent]:
             select(LedgerEvent)
             .where(and_(LedgerEvent.exchange_id == exchange_id, LedgerEvent.actor_id == user_id))
             .order_by(LedgerEvent.occurred_at.desc(), LedgerEvent.id.desc())
+        )
+    )
+
+
+def count_events_of(exchange_id: int, user_id: int) -> int:
+    """Return how many events the ledger holds about one student in one exchange."""
+    return db.session.scalar(
+        select(func.count())
+        .select_from(LedgerEvent)
+        .where(LedgerEvent.exchange_id == exchange_id, LedgerEvent.actor_id == user_id)
+    ) or 0
+
+
+def events_page(exchange_id: int, user_id: int, offset: int, limit: int) -> list[LedgerEvent]:
+    """Return one page of the events about one student in one exchange, newest first."""
+    return list(
+        db.session.scalars(
+            select(LedgerEvent)
+            .where(LedgerEvent.exchange_id == exchange_id, LedgerEvent.actor_id == user_id)
+            .order_by(LedgerEvent.occurred_at.desc(), LedgerEvent.id.desc())
+            .offset(offset)
+            .limit(limit)
         )
     )
 

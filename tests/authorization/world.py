@@ -126,6 +126,7 @@ def build(factory: Factory) -> MatrixWorld:
             "scourse": main.stranger_course.id,
             "nl": main.institutions["nl"].id,
             "anna_id": anna.id,
+            "dewi_id": main["dewi"].id,
             "lena_id": lena.id,
             "fanna_id": foreign["anna"].id,
             "pieter_id": foreign["pieter"].id,
