@@ -138,9 +138,9 @@ BLUEPRINT_DOMAINS = (*DOMAINS_WITH_MODELS, "portfolio", "home")  # domains witho
 def _register_blueprints(app: Flask) -> None:
     import importlib
 
-    from coil.core import assets
+    from coil.core.assets import install_assets
 
-    app.register_blueprint(assets.bp)
+    install_assets(app)
     for domain in BLUEPRINT_DOMAINS:
         package = importlib.import_module(f"coil.{domain}")
         importlib.import_module(f"coil.{domain}.views")  # attaches the routes to bp

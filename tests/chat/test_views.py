@@ -65,7 +65,7 @@ def test_the_room_page_opens_for_members_lecturers_and_coordinators(
     assert 'role="log"' in html and 'aria-live="polite"' in html
     assert "/vendor/socket.io-client/socket.io.min.js" in html
     assert html.count("socket.io.min.js") == 1  # one library, one shared connection
-    assert '<script type="module" src="/static/js/room/main.js">' in html
+    assert '<script type="module" src="/static/js/room/main.js?v=' in html
     config = room_config(response)
     assert config["room"] == world.room_a.id
     assert config["me"] == {"id": getattr(world, person).id, "name": getattr(world, person).name}

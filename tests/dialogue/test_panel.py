@@ -17,7 +17,7 @@ def test_the_panel_hands_its_translated_strings_to_the_script(app):
     assert strings["left"] == "{time} left"
     assert set(strings["kinds"]) == {"icebreaker", "comparison", "reflection"}
     assert {"you", "spoke", "passed", "waiting", "time_up", "ended", "error"} <= set(strings)
-    assert 'src="/static/js/dialogue.js"' in html
+    assert 'src="/static/js/dialogue.js?v=' in html
 
 
 def test_every_control_of_the_panel_has_a_label(app):
