@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import socket
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from flask import Flask
@@ -51,6 +51,28 @@ def warm_up(app: Flask) -> None:
             db.session.remove()
 
 
+def origin_checking_handler(allowed: list[str] | str) -> type:
+    """gevent-websocket's handler, refusing the upgrade for an Origin Engine.IO would refuse.
+
+    gevent-websocket answers ``101 Switching Protocols`` before the application runs, so
+    Engine.IO's Origin check could only close the socket afterwards: the client saw no
+    ``connect_error`` and waited for its own timeout. Left un-upgraded, the request reaches
+    Engine.IO as a plain HTTP request, which answers 400 as it does for polling.
+    """
+    from geventwebsocket.handler import WebSocketHandler
+
+    origins = [allowed] if isinstance(allowed, str) else list(allowed or [])
+
+    class OriginCheckingHandler(WebSocketHandler):  # type: ignore[misc]
+        def upgrade_websocket(self) -> Any:
+            origin = self.environ.get("HTTP_ORIGIN")
+            if origin and "*" not in origins and origin not in origins:
+                return None  # not upgraded: the application answers (Engine.IO: 400)
+            return super().upgrade_websocket()
+
+    return OriginCheckingHandler
+
+
 def serve(app: Flask, host: str, port: int) -> None:
     """Serve ``app`` (already wrapped by Flask-SocketIO) until interrupted."""
     from coil.extensions import socketio
@@ -71,9 +93,9 @@ def serve(app: Flask, host: str, port: int) -> None:
         eventlet.wsgi.server(green, app, log_output=False)
     elif mode == "gevent":
         from gevent import pywsgi
-        from geventwebsocket.handler import WebSocketHandler
 
-        server = pywsgi.WSGIServer(listener, app, handler_class=WebSocketHandler, log=None)
+        handler = origin_checking_handler(app.config["ALLOWED_ORIGINS"])
+        server = pywsgi.WSGIServer(listener, app, handler_class=handler, log=None)
         server.serve_forever()
     else:
         from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler
