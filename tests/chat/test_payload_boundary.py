@@ -171,3 +171,18 @@ def test_a_broken_frame_is_one_line_in_the_log_and_the_connection_stays(app, wor
     assert all(r.getMessage().startswith("socket frame dropped: ") for r in logged)
     assert all("\n" not in r.getMessage() for r in logged)
     assert lena.emit("rooms", {}, callback=True)["ok"]
+
+
+def test_every_body_the_limit_allows_fits_in_one_engine_io_frame(app, world, lena):
+    from coil.extensions import socketio
+
+    frame = socketio.server.eio.max_http_buffer_size
+    assert frame == 1_000_000  # the figure docs/realtime.md gives
+    # JSON escapes a code point to at most 12 bytes ("\\ud83d\\ude00"); 1 KB for the rest.
+    assert app.config["CHAT_MAX_CHARS"] * 12 + 1024 <= frame
+    worst = "\U0001f600" * app.config["CHAT_MAX_CHARS"]
+    sent = send(lena, world.room_a, "worst", worst)
+    assert sent["ok"], sent
+    over = send(lena, world.room_a, "over", "x" * 200_000)  # over the limit, under a frame
+    assert code(over) == "too_long"
+    assert lena.emit("rooms", {}, callback=True)["ok"]
