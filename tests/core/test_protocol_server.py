@@ -5,11 +5,16 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 import socket
+import time
+import uuid
 
 import pytest
+import requests
+import socketio
 
-from tests.core.test_server import served_env  # noqa: F401 (a fixture)
+from tests.core.test_server import _login, served_env  # noqa: F401 (a fixture)
 from tests.servers import Server
 
 pytestmark = pytest.mark.slow
@@ -35,4 +40,115 @@ def test_a_disallowed_origin_is_refused_before_the_websocket_upgrade(served_env,
         assert " 400 " in _upgrade_status(server, "https://evil.example")
         assert " 101 " in _upgrade_status(server, server.url)
     finally:
+        server.stop()
+
+
+# -- conformance: a client written from docs/realtime.md alone ------------------------------------
+# Everything below uses only what the document states: the path, the auth payload, the events,
+# their payloads, ack fields and error codes. If the server drifts from the document, this fails.
+
+
+def _token(server: Server, session: requests.Session) -> str:
+    """Create a personal API token on the profile page, as the document says a person does."""
+    page = session.get(server.url + "/profile").text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    shown = session.post(
+        server.url + "/profile/tokens",
+        data={"csrf_token": csrf, "token-name": "conformance bot", "token-days": "1"},
+    ).text
+    return re.search(r'value="(coil_[A-Za-z0-9_-]{43})"', shown).group(1)
+
+
+def _client(server: Server, **connect: object) -> socketio.Client:
+    sio = socketio.Client(reconnection=False)
+    heard: list[dict] = []
+    sio.on("message", heard.append)
+    sio.heard = heard  # type: ignore[attr-defined]
+    sio.connect(server.url, transports=["websocket"], wait_timeout=5, **connect)
+    return sio
+
+
+def _error(ack: dict) -> str:
+    assert ack["ok"] is False and set(ack["error"]) == {"code", "message"}, ack
+    assert isinstance(ack["error"]["message"], str) and ack["error"]["message"]
+    return ack["error"]["code"]
+
+
+MESSAGE_FIELDS = {
+    "id", "room_id", "client_id", "author", "body", "html", "reply_to_id", "created_at",
+    "edited", "deleted", "removed", "reactions",
+}  # fmt: skip
+
+
+def test_the_protocol_does_what_docs_realtime_md_says(served_env):  # noqa: F811
+    server = Server(served_env, "gevent", COIL_CHAT_MAX_CHARS="50")
+    clients: list[socketio.Client] = []
+    try:
+        with pytest.raises(socketio.exceptions.ConnectionError):  # anonymous: refused
+            _client(server)
+        session = _login(server)
+        cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+        browser = _client(server, headers={"Cookie": cookie})
+        bot = _client(server, auth={"token": _token(server, session)})
+        clients += [browser, bot]
+        with pytest.raises(socketio.exceptions.ConnectionError):  # an unusable token: refused
+            _client(server, auth={"token": "coil_" + "A" * 43})
+
+        listed = browser.call("rooms", {}, timeout=5)
+        assert listed["ok"]
+        room = next(r for r in listed["rooms"] if r["can_post"] and not r["archived"])
+        assert {"id", "kind", "name", "exchange_id", "exchange", "team_id", "unread"} <= set(room)
+
+        joined = bot.call("join", {"room": room["id"]}, timeout=5)
+        assert joined["ok"] and joined["room"]["id"] == room["id"]
+        assert {"messages", "more", "unread", "presence"} <= set(joined)
+        newest = joined["messages"][-1]["id"] if joined["messages"] else 0
+        assert browser.call("join", {"room": room["id"]}, timeout=5)["ok"]
+
+        # send, ack after commit, resend with the same client_id: one message, one broadcast
+        client_id = str(uuid.uuid4())
+        payload = {"room": room["id"], "client_id": client_id, "body": "Tuesday **08:00**?"}
+        sent = browser.call("send", payload, timeout=5)
+        assert sent["ok"] and set(sent["message"]) >= MESSAGE_FIELDS
+        message = sent["message"]
+        assert message["client_id"] == client_id and "<strong>08:00</strong>" in message["html"]
+        again = browser.call("send", payload, timeout=5)
+        assert again["ok"] and again["message"]["id"] == message["id"]
+        time.sleep(0.5)
+        created = [m for m in bot.heard if m.get("id") == message["id"]]
+        assert [m["op"] for m in created] == ["created"] and created[0]["type"] == "message"
+
+        # catch-up: join with after = the last id the client had
+        caught = bot.call("join", {"room": room["id"], "after": newest}, timeout=5)
+        assert [m["id"] for m in caught["messages"]] == [message["id"]]
+
+        edited = browser.call("edit", {"message": message["id"], "body": "Wednesday"}, timeout=5)
+        assert (
+            edited["ok"]
+            and edited["message"]["edited"]
+            and edited["message"]["body"] == ("Wednesday")
+        )
+        read = bot.call("read", {"room": room["id"], "message": message["id"]}, timeout=5)
+        assert read["ok"] and isinstance(read["unread"], int)
+
+        # the error codes of the document's table
+        def ask(event: str, data: object) -> str:
+            return _error(bot.call(event, data, timeout=5))
+
+        assert ask("join", {"room": 2**31 - 1}) == "not_found"
+        assert ask("join", {"room": -1}) == "malformed"
+        assert ask("join", {"room": 2**63}) == "malformed"
+        assert ask("join", {"room": room["id"], "limit": 501}) == "malformed"
+        assert ask("join", ["not", "an", "object"]) == "malformed"
+        assert ask("read", {"room": room["id"], "message": -1}) == "malformed"
+        base = {"room": room["id"], "client_id": str(uuid.uuid4())}
+        assert ask("send", {**base, "body": "x" * 51}) == "too_long"
+        assert ask("send", {**base, "body": "   "}) == "empty"
+        assert ask("send", {**base, "body": "\ud800"}) == "malformed"
+        assert ask("send", {**base, "body": "hi", "reply_to": -5}) == "malformed"
+        assert ask("no.such.event", {}) == "unknown_event"
+        assert bot.connected and browser.connected  # no refusal closed a connection
+    finally:
+        for sio in clients:
+            sio.disconnect()
         server.stop()
