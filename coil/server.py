@@ -8,6 +8,7 @@ a listening socket to the sockets it accepts, so setting it on the listener cove
 from __future__ import annotations
 
 import logging
+import signal
 import socket
 from typing import TYPE_CHECKING, Any
 
@@ -73,6 +74,36 @@ def origin_checking_handler(allowed: list[str] | str) -> type:
     return OriginCheckingHandler
 
 
+def graceful_stop(server: Any) -> None:
+    """Stop for a deploy (SIGTERM, gevent mode) without losing or doubling an acknowledged message.
+
+    1. Stop accepting connections (a load balancer sends new ones to the other processes).
+    2. Answer every event already running, the group-commit batch in hand included, so that each
+       acknowledged message is committed; events arriving meanwhile get ``busy`` (the client
+       resends them, same client id, after reconnecting).
+    3. Close every Engine.IO connection: the disconnect handler takes each one out of presence at
+       once (announced to the rooms), and clients, seeing the transport close, reconnect
+       elsewhere, rejoin with ``after`` and resend their outbox.
+    4. Stop the server; ``coil serve`` then exits with status 0.
+    """
+    from coil.core.sockets import drain_events
+    from coil.extensions import socketio
+
+    log.info("SIGTERM: not accepting connections; answering the events in hand")
+    server.close()
+    finished = drain_events(timeout=20.0)  # longer than a send waits for its batch (15 s)
+    socketio.sleep(0.2)  # the last acks leave the process
+    log.info(
+        "closing %d connections (events all answered: %s)",
+        len(socketio.server.eio.sockets),
+        finished,
+    )
+    socketio.server.eio.disconnect()
+    socketio.sleep(0.2)  # the close frames and presence announcements leave
+    server.stop(timeout=5)
+    log.info("stopped")
+
+
 def serve(app: Flask, host: str, port: int) -> None:
     """Serve ``app`` (already wrapped by Flask-SocketIO) until interrupted."""
     from coil.extensions import socketio
@@ -92,10 +123,12 @@ def serve(app: Flask, host: str, port: int) -> None:
         green = eventlet.greenio.GreenSocket(listener)
         eventlet.wsgi.server(green, app, log_output=False)
     elif mode == "gevent":
+        import gevent
         from gevent import pywsgi
 
         handler = origin_checking_handler(app.config["ALLOWED_ORIGINS"])
         server = pywsgi.WSGIServer(listener, app, handler_class=handler, log=None)
+        gevent.signal_handler(signal.SIGTERM, graceful_stop, server)
         server.serve_forever()
     else:
         from werkzeug.serving import ThreadedWSGIServer, WSGIRequestHandler

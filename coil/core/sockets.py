@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -34,6 +36,43 @@ __all__ = ["DB_ID_MAX", "EVENTS", "Field", "count", "identifier", "malformed", "
 
 # Every registered event and the fields it declares (the payload boundary, and its tests).
 EVENTS: dict[str, Fields] = {}
+
+
+class _Drain:
+    """Events running now, and whether the process is shutting down (then new ones are busy)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.draining = False
+
+    def enter(self) -> bool:
+        with self.lock:
+            if self.draining:
+                return False
+            self.running += 1
+            return True
+
+    def leave(self) -> None:
+        with self.lock:
+            self.running -= 1
+
+
+_drain = _Drain()
+
+
+def drain_events(timeout: float) -> bool:
+    """Refuse new events (``busy``: resend elsewhere) and wait for the running ones to answer.
+
+    Returns whether every running event finished within ``timeout`` seconds. A send in the
+    group-commit writer's batch is a running event: its ack leaves once the batch committed.
+    """
+    with _drain.lock:
+        _drain.draining = True
+    deadline = time.monotonic() + timeout
+    while _drain.running and time.monotonic() < deadline:
+        socketio.sleep(0.05)
+    return _drain.running == 0
 
 
 def _nobody() -> None:
@@ -125,6 +164,14 @@ def socket_event(
     def decorate(handler: Handler) -> Callable[..., Ack]:
         @functools.wraps(handler)
         def run(payload: Any = None) -> Ack:
+            if not _drain.enter():
+                return failure("busy", _("The server is busy. Your message will be sent again."))
+            try:
+                return answer(payload)
+            finally:
+                _drain.leave()
+
+        def answer(payload: Any) -> Ack:
             try:
                 # Settle the language while the user is loaded: an error message may be
                 # translated after the transaction has closed and detached the user.

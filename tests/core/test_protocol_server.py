@@ -6,7 +6,9 @@ from __future__ import annotations
 import base64
 import os
 import re
+import signal
 import socket
+import threading
 import time
 import uuid
 
@@ -152,3 +154,50 @@ def test_the_protocol_does_what_docs_realtime_md_says(served_env):  # noqa: F811
         for sio in clients:
             sio.disconnect()
         server.stop()
+
+
+# -- a deploy: SIGTERM ---------------------------------------------------------------------------
+
+
+def test_sigterm_answers_the_sends_in_hand_and_clients_resend_elsewhere(served_env):  # noqa: F811
+    limits = {"COIL_CHAT_RATE_LIMIT": "1000 per 1 second"}
+    first = Server(served_env, "gevent", **limits)
+    session = _login(first)
+    cookie = "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+    sender = _client(first, headers={"Cookie": cookie})
+    closed = threading.Event()
+    sender.on("disconnect", lambda *_reason: closed.set())
+    room = next(r for r in sender.call("rooms", {}, timeout=5)["rooms"] if r["can_post"])
+    assert sender.call("join", {"room": room["id"]}, timeout=5)["ok"]
+
+    client_ids = [str(uuid.uuid4()) for _ in range(60)]
+    acks: dict[str, dict] = {}
+    for number, client_id in enumerate(client_ids):
+        payload = {"room": room["id"], "client_id": client_id, "body": f"deploy {number}"}
+        sender.emit("send", payload, callback=lambda ack, c=client_id: acks.__setitem__(c, ack))
+        if number == 20:
+            first.process.send_signal(signal.SIGTERM)  # mid-stream, sends in hand
+    assert closed.wait(15), "the server did not close the connection"
+    assert first.process.wait(30) == 0
+    first.stop()
+    assert "SIGTERM" in first.output and "Traceback" not in first.output, first.output
+    assert acks, "no send in hand was answered before the connections closed"
+    assert all(a["ok"] or a["error"]["code"] == "busy" for a in acks.values()), acks
+
+    second = Server(served_env, "gevent", **limits)  # where the client reconnects
+    try:
+        again = _client(second, headers={"Cookie": cookie})
+        for number, client_id in enumerate(client_ids):  # the outbox: everything not acked ok
+            if not acks.get(client_id, {}).get("ok"):
+                payload = {"room": room["id"], "client_id": client_id, "body": f"deploy {number}"}
+                assert again.call("send", payload, timeout=10)["ok"]
+        page = again.call("join", {"room": room["id"], "limit": 500}, timeout=5)["messages"]
+        stored = [m for m in page if m["client_id"] in set(client_ids)]
+        assert sorted(m["client_id"] for m in stored) == sorted(client_ids)  # once each
+        by_client = {m["client_id"]: m["id"] for m in stored}
+        for client_id, ack in acks.items():
+            if ack["ok"]:  # acknowledged before the stop: stored, and that very message
+                assert by_client[client_id] == ack["message"]["id"]
+        again.disconnect()
+    finally:
+        second.stop()
