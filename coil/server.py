@@ -90,7 +90,9 @@ def graceful_stop(server: Any) -> None:
     from coil.extensions import socketio
 
     log.info("SIGTERM: not accepting connections; answering the events in hand")
-    server.close()
+    # Not server.close(): that also ends serve_forever, and the process would exit mid-drain.
+    server.stop_accepting()
+    server.socket.close()  # new connections are refused, not left waiting in the backlog
     finished = drain_events(timeout=20.0)  # longer than a send waits for its batch (15 s)
     socketio.sleep(0.2)  # the last acks leave the process
     log.info(

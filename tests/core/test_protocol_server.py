@@ -16,7 +16,8 @@ import pytest
 import requests
 import socketio
 
-from tests.core.test_server import _login, served_env  # noqa: F401 (a fixture)
+from tests.conftest import REDIS_URL, need
+from tests.core.test_server import DEMO_USER, _login, served_env  # noqa: F401 (a fixture)
 from tests.servers import Server
 
 pytestmark = pytest.mark.slow
@@ -180,7 +181,10 @@ def test_sigterm_answers_the_sends_in_hand_and_clients_resend_elsewhere(served_e
     assert closed.wait(15), "the server did not close the connection"
     assert first.process.wait(30) == 0
     first.stop()
-    assert "SIGTERM" in first.output and "Traceback" not in first.output, first.output
+    assert "Traceback" not in first.output, first.output
+    assert "events all answered: True" in first.output and "INFO coil.server: stopped" in (
+        first.output
+    )
     assert acks, "no send in hand was answered before the connections closed"
     assert all(a["ok"] or a["error"]["code"] == "busy" for a in acks.values()), acks
 
@@ -200,4 +204,47 @@ def test_sigterm_answers_the_sends_in_hand_and_clients_resend_elsewhere(served_e
                 assert by_client[client_id] == ack["message"]["id"]
         again.disconnect()
     finally:
+        second.stop()
+
+
+def _login_as(server: Server, email: str) -> str:
+    """Log ``email`` (a demo account) in; return the cookie header."""
+    session = requests.Session()
+    page = session.get(server.url + "/login").text
+    csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"email": email, "password": DEMO_USER[1], "csrf_token": csrf}
+    assert session.post(server.url + "/login", data=data, allow_redirects=False).status_code == 302
+    return "; ".join(f"{c.name}={c.value}" for c in session.cookies)
+
+
+def test_sigterm_takes_the_process_people_out_of_presence_at_once(served_env):  # noqa: F811
+    need("Redis", bool(REDIS_URL))
+    # A long heartbeat: leaving presence through it would take a minute, not a moment.
+    extra = {"COIL_MESSAGE_QUEUE": REDIS_URL, "COIL_PRESENCE_TTL_SECONDS": "60"}
+    first, second = Server(served_env, "gevent", **extra), Server(served_env, "gevent", **extra)
+    try:
+        daan = _client(first, headers={"Cookie": _login_as(first, DEMO_USER[0])})
+        diego = _client(second, headers={"Cookie": _login_as(second, "diego@utvalle.example")})
+        seen: list[dict] = []
+        diego.on("presence", seen.append)
+        rooms = {r["id"] for r in daan.call("rooms", {}, timeout=5)["rooms"]}
+        shared = next(
+            r["id"] for r in diego.call("rooms", {}, timeout=5)["rooms"] if r["id"] in rooms
+        )
+        assert diego.call("join", {"room": shared}, timeout=5)["ok"]
+        daan_id = daan.call("join", {"room": shared}, timeout=5)["presence"]
+        assert len(daan_id) == 2
+        time.sleep(0.5)
+        seen.clear()
+        stopped_at = time.monotonic()
+        first.process.send_signal(signal.SIGTERM)
+        while time.monotonic() - stopped_at < 10 and not seen:
+            time.sleep(0.05)
+        assert seen, "no presence event reached the other process"
+        assert len(seen[-1]["users"]) == 1  # only Diego is left
+        assert time.monotonic() - stopped_at < 5  # at once, not after the 60 s heartbeat
+        assert first.process.wait(30) == 0
+        diego.disconnect()
+    finally:
+        first.stop()
         second.stop()
