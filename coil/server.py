@@ -100,7 +100,10 @@ def graceful_stop(server: Any) -> None:
         len(socketio.server.eio.sockets),
         finished,
     )
-    socketio.server.eio.disconnect()
+    # Closed without Engine.IO's CLOSE packet: to a client that reads as a lost transport, which
+    # it reconnects after (a CLOSE packet makes python-socketio clients give up for good).
+    for connection in list(socketio.server.eio.sockets.values()):
+        connection.close(wait=False, abort=True)
     socketio.sleep(0.2)  # the close frames and presence announcements leave
     server.stop(timeout=5)
     log.info("stopped")
