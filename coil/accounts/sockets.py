@@ -20,6 +20,7 @@ from coil.accounts.models import User
 from coil.accounts.permissions import is_signed_in
 from coil.accounts.tokens import api_token_owner_id, use_api_token
 from coil.core.channels import user_channel
+from coil.core.i18n import SOCKET_LOCALE_KEY
 from coil.core.sockets import socket_transaction, socket_user_loader
 from coil.extensions import db, socketio
 
@@ -82,6 +83,8 @@ def on_connect(auth: Any = None) -> bool:
                 log.info("socket connection refused: unusable API token")
             return False
         request.environ[TOKEN_ENVIRON_KEY] = token.id
+        # Error messages in the owner's profile language (as of connecting) for every event.
+        request.environ[SOCKET_LOCALE_KEY] = token.user.locale
         join_room(user_channel(token.user_id))
         log.info("user %s connected with API token %s", token.user_id, token.id)
         return True

@@ -28,7 +28,17 @@ from coil.chat.permissions import (
 )
 from coil.chat.presence import announce_presence, people, presence
 from coil.chat.sending import Outgoing
-from coil.chat.socket_api import count, identifier, load_message, load_room, malformed, room_event
+from coil.chat.socket_api import (
+    Flag,
+    Id,
+    Int,
+    Text,
+    count,
+    identifier,
+    load_message,
+    load_room,
+    room_event,
+)
 from coil.chat.writer import send as send_message
 from coil.core.channels import exchange_channel, room_channel
 from coil.core.errors import ServiceError
@@ -40,6 +50,8 @@ from coil.schedule.services import end_room_presence, record_room_presence
 
 log = logging.getLogger(__name__)
 HISTORY_PAGE = 50
+ROOM = {"room": Id(required=True)}
+MESSAGE = {"message": Id(required=True)}
 TYPING_INTERVAL = 1.0  # seconds between two typing signals of one connection that are passed on
 _last_typing: dict[str, float] = {}
 
@@ -69,7 +81,7 @@ def _page(user: User, room: Room, messages: list[Any], limit: int) -> dict[str, 
     }
 
 
-@room_event("rooms")
+@room_event("rooms", {"subscribe": Flag()})
 def on_rooms(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """List the caller's rooms with unread counts; ``subscribe`` also follows their messages."""
     listed = room_queries.rooms_for(user)
@@ -80,14 +92,14 @@ def on_rooms(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return {"rooms": [summary(room, user, unread) for room, unread in listed]}
 
 
-@room_event("join")
+@room_event(
+    "join", {"room": Id(required=True), "after": Id(zero=True), "limit": Int(1, services.MAX_PAGE)}
+)
 def on_join(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Enter a room: recent history (or everything after ``after``), unread count, presence."""
     room = load_room(payload)
     require_read(user, room)  # before subscribing: non-members hear nothing
     after = payload.get("after")
-    if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
-        raise malformed()
     limit = (
         services.MAX_PAGE
         if after is not None
@@ -113,7 +125,7 @@ def on_join(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@room_event("leave")
+@room_event("leave", ROOM)
 def on_leave(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Leave a room's presence (the connection stays subscribed if ``rooms`` subscribed it)."""
     room = load_room(payload)
@@ -125,7 +137,9 @@ def on_leave(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return {}
 
 
-@room_event("history")
+@room_event(
+    "history", {"room": Id(required=True), "before": Id(), "limit": Int(1, services.MAX_PAGE)}
+)
 def on_history(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Return the page of messages before ``before``."""
     room = load_room(payload)
@@ -134,7 +148,12 @@ def on_history(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return _page(user, room, services.history(user, room, before, limit), limit)
 
 
-@room_event("send", limited=True, by_id=True)
+@room_event(
+    "send",
+    {"room": Id(required=True), "client_id": Text(), "body": Text(), "reply_to": Id()},
+    limited=True,
+    by_id=True,
+)
 def on_send(user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     """Store a message (idempotent per client id); the ack carries the stored message."""
     room_id = identifier(payload, "room")
@@ -145,38 +164,36 @@ def on_send(user_id: int, payload: dict[str, Any]) -> dict[str, Any]:
     return {"message": send_message(item)}
 
 
-@room_event("edit", limited=True)
+@room_event("edit", {"message": Id(required=True), "body": Text()}, limited=True)
 def on_edit(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Replace the text of one's own message."""
     message = services.edit_message(user, load_message(payload), payload.get("body"))
     return {"message": services.serialise(message, user)}
 
 
-@room_event("delete")
+@room_event("delete", MESSAGE)
 def on_delete(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Delete one's own message."""
     message = services.delete_message(user, load_message(payload))
     return {"message": services.serialise(message, user)}
 
 
-@room_event("remove")
+@room_event("remove", MESSAGE)
 def on_remove(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Hide a message from students (lecturers)."""
     message = services.remove_message(user, load_message(payload))
     return {"message": services.serialise(message, user)}
 
 
-@room_event("react", limited=True)
+@room_event("react", {"message": Id(required=True), "emoji": Text(), "on": Flag()}, limited=True)
 def on_react(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Add (``on`` true, the default) or take back an emoji reaction."""
     on = payload.get("on", True)
-    if not isinstance(on, bool):
-        raise malformed()
     counts = services.react(user, load_message(payload), payload.get("emoji"), on)
     return {"reactions": counts}
 
 
-@room_event("read")
+@room_event("read", {"room": Id(required=True), "message": Id(required=True)})
 def on_read(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Mark the room read up to ``message``; the caller's other tabs hear the new count."""
     room = load_room(payload)
@@ -186,13 +203,11 @@ def on_read(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return {"unread": unread}
 
 
-@room_event("typing")
+@room_event("typing", {"room": Id(required=True), "typing": Flag()})
 def on_typing(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Tell the others in the room that the caller is (or stopped) typing."""
     room = load_room(payload)
     typing = payload.get("typing", True)
-    if not isinstance(typing, bool):
-        raise malformed()
     require_post(user, room)
     sid = request.sid  # type: ignore[attr-defined]
     now = time.monotonic()
@@ -213,7 +228,7 @@ def on_typing(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return {"passed_on": True}
 
 
-@room_event("search")
+@room_event("search", {"room": Id(required=True), "q": Text()})
 def on_search(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Find messages in a room containing ``q``, newest first."""
     room = load_room(payload)
@@ -221,14 +236,14 @@ def on_search(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return {"messages": services.serialise_page(found, user, room)}
 
 
-@room_event("archive")
+@room_event("archive", ROOM)
 def on_archive(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Make a room read-only (lecturers)."""
     room = services.archive_room(user, load_room(payload))
     return {"room": summary(room, user)}
 
 
-@room_event("topic", limited=True)
+@room_event("topic", {"exchange": Id(required=True), "name": Text()}, limited=True)
 def on_topic(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Open a topic room in an exchange (lecturers)."""
     exchange = db.session.get(Exchange, identifier(payload, "exchange"))

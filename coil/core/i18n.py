@@ -15,6 +15,9 @@ from coil.core.time import is_timezone
 log = logging.getLogger(__name__)
 SOURCE_DIR = Path(__file__).resolve().parent.parent / "translations"
 TZ_COOKIE = "coil_tz"
+# The profile language of a Socket.IO connection made without a log-in cookie (an API token),
+# noted in the connection's WSGI environ when it connects: its events have no current_user.
+SOCKET_LOCALE_KEY = "coil.socket_locale"
 
 
 def select_locale() -> str | None:
@@ -24,6 +27,8 @@ def select_locale() -> str | None:
         return languages[0]
     if current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
+    if request.environ.get(SOCKET_LOCALE_KEY) in languages:
+        return str(request.environ[SOCKET_LOCALE_KEY])
     chosen = session.get("locale")
     if chosen in languages:
         return chosen

@@ -12,11 +12,26 @@ from typing import Any
 from flask_babel import gettext as _
 
 from coil.accounts.models import User
-from coil.chat.socket_api import identifier, load_room, malformed, room_event
+from coil.chat.socket_api import (
+    Flag,
+    Id,
+    Ids,
+    Int,
+    Text,
+    identifier,
+    load_room,
+    malformed,
+    room_event,
+)
 from coil.core.errors import ServiceError
 from coil.core.time import utcnow
 from coil.dialogue import rounds, services
-from coil.dialogue.models import DEFAULT_TURN_SECONDS, SpeakingRound
+from coil.dialogue.models import (
+    DEFAULT_TURN_SECONDS,
+    MAX_TURN_SECONDS,
+    MIN_TURN_SECONDS,
+    SpeakingRound,
+)
 from coil.extensions import db
 
 
@@ -51,7 +66,7 @@ def _flag(payload: dict[str, Any], key: str) -> bool:
     return value
 
 
-@room_event("dialogue.state")
+@room_event("dialogue.state", {"room": Id(required=True)})
 def on_state(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Return the room's running speaking round and the card last drawn there."""
     room = load_room(payload)
@@ -64,7 +79,15 @@ def on_state(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@room_event("round.start", limited=True)
+@room_event(
+    "round.start",
+    {
+        "room": Id(required=True),
+        "people": Ids(rounds.MAX_SPEAKERS),
+        "turn_seconds": Int(MIN_TURN_SECONDS, MAX_TURN_SECONDS),
+    },
+    limited=True,
+)
 def on_round_start(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Start a speaking round with the people present (``people``), ``turn_seconds`` each."""
     room = load_room(payload)
@@ -73,7 +96,15 @@ def on_round_start(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return {"round": rounds.serialise_round(speaking_round)}
 
 
-@room_event("round.next", limited=True)
+@room_event(
+    "round.next",
+    {
+        "round": Id(required=True),
+        "turn": Int(0, rounds.MAX_SPEAKERS - 1, required=True),
+        "passed": Flag(),
+    },
+    limited=True,
+)
 def on_round_next(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """End turn ``turn`` (``passed``: the speaker passes) and give the next person the floor."""
     speaking_round = _load_round(payload)
@@ -82,14 +113,14 @@ def on_round_next(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     return {"round": rounds.serialise_round(speaking_round)}
 
 
-@room_event("round.end", limited=True)
+@room_event("round.end", {"round": Id(required=True)}, limited=True)
 def on_round_end(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Stop a speaking round."""
     speaking_round = rounds.end_round(user, _load_round(payload))
     return {"round": rounds.serialise_round(speaking_round)}
 
 
-@room_event("prompt.draw", limited=True)
+@room_event("prompt.draw", {"room": Id(required=True), "kind": Text()}, limited=True)
 def on_prompt_draw(user: User, payload: dict[str, Any]) -> dict[str, Any]:
     """Draw a prompt card (of one ``kind``, if given) for everyone in the room."""
     room = load_room(payload)
