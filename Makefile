@@ -38,7 +38,7 @@ lint: setup
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o coil/translations/messages.pot .
-	$(BIN)/pybabel update -i coil/translations/messages.pot -d coil/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i coil/translations/messages.pot -d coil/translations --no-fuzzy-matching --ignore-obsolete
 
 clean:
 	rm -rf $(VENV) node_modules instance
