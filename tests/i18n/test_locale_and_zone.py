@@ -100,3 +100,23 @@ def test_sign_up_suggests_the_browser_zone_before_the_institutions(client, facto
     body = client.get(f"/join/{token}").get_data(as_text=True)
     field = re.search(r'<input[^>]*name="timezone"[^>]*>', body)
     assert field is not None and f'value="{zone}"' in field.group(0)
+
+
+@pytest.mark.parametrize(
+    ("role", "marker"),
+    [
+        (Role.ADMIN, "Administración"),
+        (Role.COORDINATOR, "Resumen de la oficina internacional"),
+        (Role.LECTURER, "Tus cursos"),
+        (Role.STUDENT, "Tus intercambios"),
+    ],
+)
+def test_every_role_home_in_spanish(client, auth, factory, db, role, marker):
+    institution = factory.institution(name="Universidad Test")
+    user = factory.user(role, None if role == Role.ADMIN else institution)
+    user.locale = "es"
+    db.session.commit()
+    auth.login(user.email)
+    body = client.get("/profile").get_data(as_text=True) + client.get("/").get_data(as_text=True)
+    assert marker in body and '<html lang="es">' in body
+    assert "Idioma del sitio" in body  # the profile form, labelled in Spanish
