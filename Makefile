@@ -38,7 +38,9 @@ lint: setup
 translations: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output \
 		-o coil/translations/messages.pot .
-	$(BIN)/pybabel update -i coil/translations/messages.pot -d coil/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i coil/translations/messages.pot -d coil/translations --no-fuzzy-matching --ignore-obsolete
+	$(BIN)/python -m coil.core.catalogues fold
+	$(BIN)/python -m coil.core.catalogues check
 
 clean:
 	rm -rf $(VENV) node_modules instance

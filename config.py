@@ -103,7 +103,7 @@ class Config:
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
-        self.LANGUAGES = ("en", "nl")
+        self.LANGUAGES = ("en", "nl", "es")  # named in coil.core.i18n.LANGUAGE_NAMES
         self.MAIL_FROM = _env("MAIL_FROM", "COIL <no-reply@localhost>")
         self.MAIL_DEFAULT_SENDER = self.MAIL_FROM
         smtp_host = _env("SMTP_HOST")

@@ -35,12 +35,13 @@ from wtforms.validators import (
 )
 
 from coil.core.forms import TIME_FORMATS, WeeklyRow, options
+from coil.core.i18n import LANGUAGE_NAMES
 from coil.core.reference import CEFR_LEVELS, is_language, language_names
 from coil.core.time import is_timezone
 
 
 def _locale_choices() -> list[SelectChoice]:
-    return options([("", _l("Browser setting")), ("en", "English"), ("nl", "Nederlands")])
+    return options([("", _l("Browser setting")), *LANGUAGE_NAMES.items()])
 
 
 def validate_timezone(form: FlaskForm, field: StringField) -> None:
@@ -191,7 +192,7 @@ class InvitationForm(FlaskForm):
 class LocaleForm(FlaskForm):
     """Switch the UI language from the footer."""
 
-    locale = SelectField(choices=options([("en", "English"), ("nl", "Nederlands")]))
+    locale = SelectField(choices=options(LANGUAGE_NAMES.items()))
 
 
 AVAILABILITY_ROWS = (6, 21)  # rows shown at least, accepted at most

@@ -39,6 +39,7 @@ from coil.accounts.permissions import invitable_roles
 from coil.core.db import rollback
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, refuse
+from coil.core.i18n import browser_timezone
 from coil.core.reference import timezone_choices
 from coil.core.safety import safe_next_url
 from coil.extensions import db, limiter, login_manager
@@ -107,8 +108,10 @@ def join(token: str) -> ResponseReturnValue:
     if request.method == "GET":
         form.email.data = invitation.email
         form.locale.data = str(get_locale() or "")
-        if invitation.institution is not None:
-            form.timezone.data = invitation.institution.timezone
+        # The browser's own zone beats the institution's: a student abroad sees their local time.
+        home = invitation.institution.timezone if invitation.institution is not None else None
+        if zone := browser_timezone() or home:
+            form.timezone.data = zone
     if form.validate_on_submit():
         try:
             user = invites.accept_invitation(

@@ -18,6 +18,8 @@ TZ_COOKIE = "coil_tz"
 # The profile language of a Socket.IO connection made without a log-in cookie (an API token),
 # noted in the connection's WSGI environ when it connects: its events have no current_user.
 SOCKET_LOCALE_KEY = "coil.socket_locale"
+# Interface languages, each named in itself (the switcher shows every name to every viewer).
+LANGUAGE_NAMES = {"en": "English", "nl": "Nederlands", "es": "Español"}
 
 
 def select_locale() -> str | None:
@@ -35,14 +37,26 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(languages) or languages[0]
 
 
+def browser_timezone() -> str | None:
+    """Return the zone the browser reported in its cookie, if it is a valid IANA name."""
+    browser = request.cookies.get(TZ_COOKIE, "") if has_request_context() else ""
+    return browser if is_timezone(browser) else None
+
+
 def select_timezone() -> str:
     """Choose the display zone: the user's own, then the browser's (cookie), then UTC."""
     if not has_request_context():
         return "UTC"
     if current_user.is_authenticated and is_timezone(current_user.timezone):
         return current_user.timezone
-    browser = request.cookies.get(TZ_COOKIE, "")
-    return browser if is_timezone(browser) else "UTC"
+    return browser_timezone() or "UTC"
+
+
+def timezone_known() -> bool:
+    """Tell whether the display zone came from the viewer (profile or browser), not the default."""
+    if current_user.is_authenticated and is_timezone(current_user.timezone):
+        return True
+    return browser_timezone() is not None
 
 
 def compile_catalogues(app: Flask) -> str:

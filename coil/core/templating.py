@@ -14,7 +14,7 @@ from babel.dates import format_datetime as babel_format_datetime
 from flask import Flask, has_request_context, request
 from flask_babel import format_datetime, get_locale, get_timezone
 
-from coil.core.i18n import TZ_COOKIE
+from coil.core.i18n import LANGUAGE_NAMES, TZ_COOKIE, timezone_known
 from coil.core.reference import country_names, language_names
 from coil.core.time import local, utcnow
 
@@ -59,5 +59,8 @@ def install_template_helpers(app: Flask) -> None:
             "viewer_timezone": str(get_timezone()),
             "now": utcnow(),
             "tz_cookie": TZ_COOKIE,
+            # A GET page rendered in UTC only for want of the browser's zone may reload once.
+            "tz_unknown": request.method == "GET" and not timezone_known(),
+            "interface_languages": LANGUAGE_NAMES,
             "request_path": request.full_path.rstrip("?"),
         }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectChoice
 
@@ -14,13 +15,16 @@ from coil.courses.labels import EQF_LABELS, region_name
 def isced_choices() -> list[SelectChoice]:
     """Offer every ISCED-F 2013 field, grouped by broad field, narrower ones indented."""
     table = isced.fields()
+    locale = str(get_locale())
     choices = []
     for code, found in table.items():
         broad = table[code[:2]]
         indent = "\u00a0\u00a0" * (len(code) - 2)
         choices.append(
             SelectChoice(
-                code, f"{indent}{code} {found.title_en}", optgroup=f"{broad.code} {broad.title_en}"
+                code,
+                f"{indent}{code} {found.title(locale)}",
+                optgroup=f"{broad.code} {broad.title(locale)}",
             )
         )
     return choices
@@ -29,10 +33,11 @@ def isced_choices() -> list[SelectChoice]:
 def discipline_filter_choices() -> list[SelectChoice]:
     """Offer the broad and narrow ISCED-F fields, for filtering by prefix."""
     choices = [SelectChoice("", str(_l("Any discipline")))]
+    locale = str(get_locale())
     for code, found in isced.fields().items():
         if found.level != "detailed" and code[:2] != isced.UNKNOWN_BROAD:
             indent = "\u00a0\u00a0" if found.level == "narrow" else ""
-            choices.append(SelectChoice(code, f"{indent}{code} {found.title_en}"))
+            choices.append(SelectChoice(code, f"{indent}{code} {found.title(locale)}"))
     return choices
 
 

@@ -4,15 +4,22 @@ Codes are strings because their leading zeros matter: broad fields have 2 digits
 fields 3 ("061") and detailed fields 4 ("0613"); a code's parents are its prefixes. The list holds
 every possible code, including the "not further defined" (ending in 0) and "not elsewhere
 classified" (ending in 9) codes and 99 "Field unknown".
+
+The English titles are UNESCO's (UIS, ISCED-F 2013). The Dutch and Spanish titles were
+translated for COIL: UIS publishes a Spanish edition (CINE-F 2013) whose terms we followed
+where we knew them, but the list was not checked against it line by line, and we found no
+published Dutch list; docs/architecture.md says so too. A language without a title falls back
+to English.
 """
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 Level = Literal["broad", "narrow", "detailed"]
@@ -28,6 +35,11 @@ class Field:
     code: str
     level: Level
     title_en: str
+    titles: Mapping[str, str] = field(default_factory=dict)  # other languages: {"nl": ...}
+
+    def title(self, locale: str) -> str:
+        """Return the title in ``locale`` ("nl", "es", "es_MX"...), else the English one."""
+        return self.titles.get(locale.split("_")[0]) or self.title_en
 
     @property
     def parent_code(self) -> str | None:
@@ -45,7 +57,12 @@ def fields() -> Mapping[str, Field]:
         code, level = row["code"], row["level"]
         if _LEVELS.get(len(code)) != level or not code.isdigit():
             raise ValueError(f"{DATA_FILE.name}: code {code!r} does not fit level {level!r}")
-        table[code] = Field(code, _LEVELS[len(code)], row["title_en"])
+        titles = {
+            name.removeprefix("title_"): text
+            for name, text in row.items()
+            if name.startswith("title_") and name != "title_en" and text
+        }
+        table[code] = Field(code, _LEVELS[len(code)], row["title_en"], MappingProxyType(titles))
     return table
 
 

@@ -86,9 +86,9 @@ def region_by_english_name(name: str) -> str:
 
 
 def field_title(code: str | None) -> str:
-    """Name an ISCED-F field as "code title" (UNESCO's English titles: CLDR has none)."""
+    """Name an ISCED-F field as "code title" in the UI language (see coil/courses/isced.py)."""
     found = isced.get(code) if code else None
-    return f"{code} {found.title_en}" if found else str(code)
+    return f"{code} {found.title(str(get_locale()))}" if found else str(code)
 
 
 def sdg_label(goal: int) -> str:

@@ -13,7 +13,6 @@ from sqlalchemy import select
 
 from coil.accounts.models import Role, User
 from coil.core.errors import ServiceError
-from coil.core.reference import language_names
 from coil.core.time import utcnow
 from coil.courses import partner_search
 from coil.courses.matching import verdicts
@@ -110,8 +109,8 @@ def propose(actor: User, from_course: Course, to_course: Course, message: str) -
         created_by=actor,
         message=message.strip(),
     )
+    # Empty points show suggestions in each reader's language (coil/pairings/defaults.py).
     proposal.agreement = [AgreementItem(key=key) for key in AGREEMENT_KEYS]
-    _prefill_agreement(proposal)
     db.session.add(proposal)
     db.session.flush()
     _tell_other_side(actor, proposal, "proposal_received")
@@ -123,26 +122,6 @@ def propose(actor: User, from_course: Course, to_course: Course, message: str) -
         proposal.id,
     )
     return proposal
-
-
-def _prefill_agreement(proposal: Proposal) -> None:
-    """Fill the working language and dates the matching engine found, as a starting point."""
-    match = partner_search.explain(proposal.from_course, proposal.to_course)
-    if not isinstance(match, verdicts.Match):
-        return
-    names = language_names("en")  # the agreement is shared text: one language both read
-    weeks = proposal.from_course.exchange_weeks
-    texts: dict[str, str] = {}
-    for reason in match.reasons:
-        if reason.code == "language":
-            code = reason.params["language"]
-            texts["working_language"] = f"{names.get(code, code)} ({reason.params['level']})"
-        elif reason.code == "weeks":
-            first, last = reason.params["first"], reason.params["last"]
-            texts["exchange_dates"] = f"{weeks} weeks within {first:%Y-%m-%d} – {last:%Y-%m-%d}"
-    for item in proposal.agreement:
-        if item.key in texts:
-            item.text = texts[item.key]
 
 
 def reply(actor: User, proposal: Proposal, body: str) -> ProposalMessage:

@@ -22,6 +22,7 @@ from coil.courses.permissions import get_course_or_404
 from coil.exchanges.models import Exchange
 from coil.extensions import db
 from coil.pairings import bp, services
+from coil.pairings.defaults import agreement_defaults
 from coil.pairings.forms import AGREEMENT_LABELS, AgreementForm, DeclineForm, ProposeForm, ReplyForm
 from coil.pairings.models import AGREEMENT_KEYS, Proposal
 from coil.pairings.permissions import (
@@ -111,8 +112,9 @@ def new() -> ResponseReturnValue:
     ), form_status(form)
 
 
-def _agreement_form(proposal: Proposal) -> AgreementForm:
+def _agreement_form(proposal: Proposal, fit: object) -> AgreementForm:
     form = AgreementForm(prefix="agreement")
+    suggested = agreement_defaults(fit, proposal.from_course.exchange_weeks)
     if request.method == "GET" or not form.is_submitted():
         mine = (
             "confirmed_by_proposer"
@@ -120,7 +122,7 @@ def _agreement_form(proposal: Proposal) -> AgreementForm:
             else ("confirmed_by_recipient")
         )
         for item in proposal.agreement:
-            getattr(form, item.key).data = item.text
+            getattr(form, item.key).data = item.text or suggested.get(item.key, "")
             getattr(form, f"{item.key}_ok").data = getattr(item, mine)
     return form
 
@@ -132,7 +134,7 @@ def _page(proposal: Proposal, status: int = 200, **forms: object) -> ResponseRet
         proposal=proposal,
         fit=fit,
         describe=describe,
-        agreement_form=forms.get("agreement_form") or _agreement_form(proposal),
+        agreement_form=forms.get("agreement_form") or _agreement_form(proposal, fit),
         reply_form=forms.get("reply_form") or ReplyForm(prefix="reply"),
         decline_form=forms.get("decline_form") or DeclineForm(prefix="decline"),
         labels=AGREEMENT_LABELS,
