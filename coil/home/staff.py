@@ -24,6 +24,7 @@ from coil.extensions import db
 from coil.home.queries import ACTIVE, Ask, next_session, phase_on
 from coil.institutions.models import Institution, PartnerRelation
 from coil.pairings.models import Proposal
+from coil.pairings.services import accepted_proposals, unresolved
 from coil.schedule.models import LiveSession
 
 
@@ -96,6 +97,25 @@ def _attention_availability(exchange: Exchange) -> list[Ask]:
     ]
 
 
+def _attention_agreement(exchange: Exchange) -> list[Ask]:
+    asks = []
+    for proposal in accepted_proposals(exchange):
+        open_points = unresolved(proposal)
+        if open_points:
+            asks.append(
+                Ask(
+                    ngettext(
+                        "%(num)d agreement point with %(course)s is still open.",
+                        "%(num)d agreement points with %(course)s are still open.",
+                        len(open_points),
+                        course=proposal.to_course.title,
+                    ),
+                    url_for("pairings.show", proposal_id=proposal.id, _anchor="agreement-title"),
+                )
+            )
+    return asks
+
+
 def _attention_teams(exchange: Exchange) -> list[Ask]:
     if exchange.teams_published_at is not None:
         return []
@@ -111,6 +131,7 @@ def _attention_teams(exchange: Exchange) -> list[Ask]:
 EXCHANGE_ATTENTION: list[Callable[[Exchange], list[Ask]]] = [
     _attention_availability,
     _attention_teams,
+    _attention_agreement,
 ]
 
 

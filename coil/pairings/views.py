@@ -40,6 +40,12 @@ def exchange_agreements(exchange: Exchange) -> list[Proposal]:
     return services.accepted_proposals(exchange)
 
 
+@bp.app_template_global()
+def agreement_label(key: str) -> str:
+    """Name an agreement point in the viewer's language (for the exchange's page)."""
+    return str(AGREEMENT_LABELS[key][0]) if key in AGREEMENT_LABELS else key
+
+
 @bp.route("/")
 @role_required(Role.LECTURER, Role.COORDINATOR)
 def index() -> ResponseReturnValue:
