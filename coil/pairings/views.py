@@ -114,6 +114,7 @@ def new() -> ResponseReturnValue:
         fit=fit,
         describe=describe,
         has_courses=bool(mine),
+        joining=services.current_exchange(from_course) if from_course else None,
     ), form_status(form)
 
 
@@ -218,6 +219,14 @@ def accept(proposal_id: int) -> ResponseReturnValue:
         _("Accepted. The exchange is set up; you can now see each other's contact details."),
         "success",
     )
+    if exchange.teams_published_at is not None:
+        flash(
+            _(
+                "The exchange's teams were already published: open Teams to place the new "
+                "students in them, or re-form the teams and publish them again."
+            ),
+            "info",
+        )
     return redirect(url_for("exchanges.show", exchange_id=exchange.id))
 
 
