@@ -43,8 +43,8 @@ MESSAGES = (
      "Marketing**! Say hello in your team room and agree on a first meeting time."),
     ("Team Tulip", "diego@utvalle.example", "¡Hola! I'm Diego from Mexico City. Tuesdays at "
      "08:00 my time work for me, is that OK for Amsterdam?"),
-    ("Team Tulip", "lotte@amstelland.example", "Hi Diego! That is 16:00 here, perfect. "
-     "@Daan Bakker can you make it?"),
+    ("Team Tulip", "lotte@amstelland.example", "Hi Diego! That is mid-afternoon here, "
+     "perfect. @Daan Bakker can you make it?"),
 )  # fmt: skip
 
 
