@@ -114,6 +114,9 @@ def test_coordinator_and_admin_start_from_their_institutions(demo, client, auth)
     _login(client, auth, "sanne@amstelland.example")
     home = client.get("/").get_data(as_text=True)
     assert "Digital Marketing in Southeast Asia" in home, "the proposal to her lecturer"
+    proposals = home.split('id="proposals-title"')[1].split("</section>")[0]
+    assert "Pieter Jansen" in proposals, "whose answer the proposal waits for"
+    assert "waiting for your answer" not in home, "the coordinator does not answer it"
     assert "International Marketing × Global Marketing" in home
     _login(client, auth, "admin@coil.example")
     home = client.get("/").get_data(as_text=True)
@@ -181,7 +184,8 @@ def test_daan_and_diego_talk_in_team_tulip_with_cards_for_this_phase(demo, clien
     for email in ("daan@amstelland.example", "diego@utvalle.example"):
         _login(client, auth, email)
         home = client.get("/").get_data(as_text=True)
-        assert "Team Tulip" in home
+        assert "Team Tulip" in home and "Final presentations" in home
+        assert "Rehearse the final presentation" in home
         room = re.search(r'href="(/rooms/\d+)"', home.split('id="ex-title"')[1]).group(1)
         assert client.get(room).status_code == 200
     _login(client, auth, "pieter@amstelland.example")

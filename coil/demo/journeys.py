@@ -8,12 +8,13 @@ cards for every phase of the running exchange. Safe to load twice.
 - Students: Daan, Lotte, Diego... work in published teams of the running exchange; Lerato
   (Cape Town) is enrolled in the Cape Town-Surabaya exchange and gave her availability, Sipho is
   enrolled without it, Anika and Kagiso are not in an exchange yet.
-- The running Amsterdam-Mexico City exchange has prompt cards for each of its phases.
+- The running Amsterdam-Mexico City exchange has prompt cards for each of its phases, its final
+  presentations planned for the coming Tuesday, and a task for Team Tulip.
 """
 
 from __future__ import annotations
 
-from datetime import time
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -27,6 +28,11 @@ from coil.exchanges.models import ExchangeCourse
 from coil.extensions import db
 from coil.pairings.models import Proposal
 from coil.pairings.services import propose
+from coil.schedule.models import LiveSession
+from coil.schedule.services import SessionData, create_session
+from coil.spaces.models import Space, Task
+from coil.spaces.services import create_task
+from coil.teams.models import Team
 
 PENDING = (
     "budi@nusantara.example",
@@ -127,8 +133,36 @@ def ensure_prompt_cards() -> None:
             pick_starters(course.owner, exchange, starters, "en", phases[key])
 
 
-def ensure_journeys() -> None:
+def ensure_next_session_and_task(today: date) -> None:
+    """Plan the final presentations on the coming Tuesday and give Team Tulip a task due the
+    day before, so that the students' home pages show what comes next (once)."""
+    course = _course(*LIVE_COURSE)
+    member = course and db.session.scalar(
+        select(ExchangeCourse).where(ExchangeCourse.course_id == course.id)
+    )
+    if course is None or not member:
+        return
+    exchange = member.exchange
+    if db.session.scalar(select(LiveSession.id).where(LiveSession.exchange_id == exchange.id)):
+        return
+    tuesday = today + timedelta(days=(1 - today.weekday()) % 7 or 7)
+    data = SessionData("Final presentations", tuesday, time(15), time(16), "Europe/Amsterdam")
+    create_session(course.owner, exchange, data)
+    space = db.session.scalar(
+        select(Space)
+        .join(Team, Team.id == Space.team_id)
+        .where(Team.exchange_id == exchange.id, Team.name == "Team Tulip")
+    )
+    if space is not None and not db.session.scalar(
+        select(Task.id).where(Task.space_id == space.id)
+    ):
+        due = datetime.combine(tuesday - timedelta(days=1), time(21), tzinfo=UTC)
+        create_task(course.owner, space, title="Rehearse the final presentation", due_at=due)
+
+
+def ensure_journeys(today: date) -> None:
     """Add what the README's journeys need on top of the institutions, courses and exchanges."""
     ensure_pending_proposal()
     ensure_students()
     ensure_prompt_cards()
+    ensure_next_session_and_task(today)

@@ -268,7 +268,7 @@ def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     db.session.flush()
     _ensure_exchange()
     ensure_live_exchange(today)
-    ensure_journeys()
+    ensure_journeys(today)
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)
     db.session.commit()
     return logins

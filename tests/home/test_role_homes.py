@@ -114,6 +114,7 @@ def test_coordinator_sees_exchanges_and_partners_to_review(client, auth, factory
     page = _page(client, auth, cora)
     assert "Marketing across borders" in page
     assert "Universitas Kopi" in page.split('id="reviews-title"')[1].split("</section>")[0]
+    assert "waiting for your answer" not in page, "a coordinator does not answer proposals"
     assert "soon" not in page and "Coming next" not in page
     db.session.add(
         PartnerRelation(
