@@ -1,12 +1,15 @@
 """Demo data for live rooms: a running Amsterdam-Mexico City exchange with published teams.
 
 Pieter's "International Marketing" (Amsterdam) pairs with Carlos's "Global Marketing" (Mexico
-City); four students of each class are enrolled and split into two mixed teams, and a few
-messages are already in the rooms, so that two people can open their team room and talk at once
-(e.g. daan@amstelland.example and diego@utvalle.example, password as for all demo accounts).
+City), running around the day the demo is loaded; four students of each class are enrolled and
+split into two mixed teams, and a few messages are already in the rooms, so that two people can
+open their team room and talk at once (e.g. daan@amstelland.example and diego@utvalle.example,
+password as for all demo accounts).
 """
 
 from __future__ import annotations
+
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -18,6 +21,7 @@ from coil.chat.services import ensure_rooms
 from coil.core.time import utcnow
 from coil.courses.models import Course
 from coil.exchanges.enrolling import enrol
+from coil.exchanges.services import ensure_phases
 from coil.extensions import db
 from coil.spaces.services import ensure_space
 from coil.teams.models import Team, TeamMember
@@ -39,8 +43,8 @@ MESSAGES = (
      "Marketing**! Say hello in your team room and agree on a first meeting time."),
     ("Team Tulip", "diego@utvalle.example", "¡Hola! I'm Diego from Mexico City. Tuesdays at "
      "08:00 my time work for me, is that OK for Amsterdam?"),
-    ("Team Tulip", "lotte@amstelland.example", "Hi Diego! That is 16:00 here, perfect. "
-     "@Daan Bakker can you make it?"),
+    ("Team Tulip", "lotte@amstelland.example", "Hi Diego! That is mid-afternoon here, "
+     "perfect. @Daan Bakker can you make it?"),
 )  # fmt: skip
 
 
@@ -53,7 +57,13 @@ def _course(owner_email: str, title: str) -> Course | None:
     )
 
 
-def ensure_live_exchange() -> None:
+# The exchange runs around the day the demo is loaded: it began about six weeks before and
+# ends in about ten days, so that it is in its last phase and its history makes sense.
+STARTED_DAYS_AGO = 42
+ENDS_IN_DAYS = 10
+
+
+def ensure_live_exchange(today: date | None = None) -> None:
     """Pair the two marketing courses, enrol the students, publish teams, post a few messages."""
     from coil.pairings.services import accept, propose
 
@@ -66,6 +76,10 @@ def ensure_live_exchange() -> None:
     proposal = propose(a.owner, a, b, "Shall our marketing students compare campaigns?")
     exchange = accept(b.owner, proposal)
     exchange.status = "running"
+    today = today or utcnow().date()
+    exchange.start_date = today - timedelta(days=STARTED_DAYS_AGO)
+    exchange.end_date = today + timedelta(days=ENDS_IN_DAYS)
+    ensure_phases(exchange)
     courses = {a.institution_id: a, b.institution_id: b}
     for number, (name, emails) in enumerate(TEAMS, start=1):
         team = Team(exchange=exchange, number=number, name=name)

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass, field
+from datetime import date
 
 from sqlalchemy import select
 
 from coil.accounts.models import Role, User, UserLanguage
 from coil.accounts.services import create_user, find_user_by_email
+from coil.core.time import utcnow
 from coil.courses.models import Course
 from coil.courses.services import create_course
-from coil.demo.courses import COURSES, DemoCourse
+from coil.demo.courses import COURSES, DemoCourse, live_courses
+from coil.demo.journeys import ensure_journeys
 from coil.demo.rooms import ensure_live_exchange
 from coil.evidence.backfill import backfill
 from coil.extensions import db
@@ -234,8 +237,11 @@ def _ensure_exchange() -> None:
     accept(b, proposal)
 
 
-def seed_demo() -> list[tuple[str, str, str]]:
-    """Create what is missing of the demo data, commit, and return (role, e-mail, where) rows."""
+def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
+    """Create what is missing of the demo data, commit, and return (role, e-mail, where) rows.
+
+    The running exchange is dated around ``today`` (default: the day it is loaded)."""
+    today = today or utcnow().date()
     logins: list[tuple[str, str, str]] = [("admin", ADMIN.email, "")]
     _ensure_user(ADMIN, None)
     for spec in INSTITUTIONS:
@@ -257,11 +263,12 @@ def seed_demo() -> list[tuple[str, str, str]]:
             if person.role not in shown:  # one log-in per role per institution keeps the list short
                 shown.add(person.role)
                 logins.append((person.role.value, person.email, f"{spec.name} ({spec.city})"))
-    for course in COURSES:
+    for course in (*COURSES, *live_courses(today)):
         _ensure_course(course)
     db.session.flush()
     _ensure_exchange()
-    ensure_live_exchange()
+    ensure_live_exchange(today)
+    ensure_journeys(today)
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)
     db.session.commit()
     return logins

@@ -11,9 +11,13 @@ from coil.accounts.models import Invitation, Role, User
 from coil.accounts.permissions import is_signed_in
 from coil.accounts.services import count_users_by_role
 from coil.core.time import utcnow
+from coil.courses.partner_search import find_matches
+from coil.exchanges.forms import phase_names
 from coil.extensions import db
-from coil.home import bp
+from coil.home import bp, queries, staff
 from coil.institutions.models import Institution
+
+MATCHES_SHOWN = 3
 
 
 def _open_invitations(**where: int | None) -> int:
@@ -31,6 +35,11 @@ def _open_invitations(**where: int | None) -> int:
     return db.session.scalar(query) or 0
 
 
+@bp.context_processor
+def _names() -> dict[str, object]:
+    return {"phase_names": phase_names()}
+
+
 @bp.route("/")
 def index() -> ResponseReturnValue:
     """Show the visitor landing page, or the signed-in user's role home page."""
@@ -43,6 +52,7 @@ def index() -> ResponseReturnValue:
             institutions=institutions,
             counts=count_users_by_role(),
             open_invitations=_open_invitations(),
+            invitations=staff.open_invitations(Role.COORDINATOR),
         )
     if current_user.role == Role.COORDINATOR:
         institution = current_user.institution
@@ -58,13 +68,38 @@ def index() -> ResponseReturnValue:
             counts=count_users_by_role(institution_id),
             lecturers=lecturers,
             open_invitations=_open_invitations(institution_id=institution_id),
+            proposals=staff.pending_proposals(institution_id=institution_id),
+            exchanges=staff.staff_exchanges(institution_id=institution_id),
+            reviews=staff.partners_to_review(institution_id),
         )
     if current_user.role == Role.LECTURER:
-        return render_template(
-            "home/lecturer.html",
-            open_invitations=_open_invitations(created_by_id=current_user.id),
-        )
-    return render_template("home/student.html")
+        return _lecturer_home()
+    exchanges = queries.student_exchanges(current_user)
+    return render_template(
+        "home/student.html",
+        exchanges=exchanges,
+        asks=queries.asked_of_student(current_user, exchanges),
+    )
+
+
+def _lecturer_home() -> str:
+    courses = staff.courses_of(current_user)
+    busy = staff.courses_in_exchanges([course.id for course in courses])
+    # Best matches only for open courses still looking for a partner: the engine is not free.
+    matches = {
+        course.id: find_matches(course, limit=MATCHES_SHOWN)
+        for course in courses
+        if course.status == "open" and course.id not in busy
+    }
+    return render_template(
+        "home/lecturer.html",
+        courses=courses,
+        busy=busy,
+        matches=matches,
+        proposals=staff.pending_proposals(owner_id=current_user.id),
+        exchanges=staff.staff_exchanges(owner_id=current_user.id),
+        open_invitations=_open_invitations(created_by_id=current_user.id),
+    )
 
 
 @bp.route("/healthz")

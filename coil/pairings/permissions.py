@@ -36,8 +36,9 @@ def can_view_proposal(actor: Actor, proposal: Proposal) -> bool:
 
 
 def can_take_part(actor: Actor, proposal: Proposal) -> bool:
-    """Tell whether ``actor`` may reply and fill in the agreement (either lecturer, pending)."""
-    return proposal.status == "pending" and (
+    """Tell whether ``actor`` may reply and fill in the agreement: either lecturer, while the
+    proposal is pending or after it is accepted (open points are settled as the exchange runs)."""
+    return proposal.status in ("pending", "accepted") and (
         is_proposer(actor, proposal) or is_recipient(actor, proposal)
     )
 

@@ -192,6 +192,8 @@ def accept(actor: User, proposal: Proposal) -> Exchange:
         exchange.members.append(ExchangeCourse(course=proposal.from_course))
     elif len(exchange.members) >= MAX_COURSES:
         raise ServiceError(_("An exchange has at most %(n)d courses.", n=MAX_COURSES))
+    else:
+        _retitle(exchange, proposal.to_course)
     exchange.members.append(ExchangeCourse(course=proposal.to_course))
     db.session.flush()
     course_joined.send(exchange)  # the exchange's shared space and room exist from the start
@@ -246,6 +248,12 @@ def _tell_exchange(actor: User, proposal: Proposal, exchange: Exchange) -> None:
                 endpoint="exchanges.show",
                 values={"exchange_id": exchange.id},
             )
+
+
+def _retitle(exchange: Exchange, joining: Course) -> None:
+    """Name a joining course in the exchange's title, unless the lecturers chose their own."""
+    if exchange.title == " × ".join(course.title for course in exchange.courses)[:200]:
+        exchange.title = " × ".join([*(c.title for c in exchange.courses), joining.title])[:200]
 
 
 def _new_exchange(proposal: Proposal) -> Exchange:

@@ -41,6 +41,12 @@ def exchange_agreements(exchange: Exchange) -> list[Proposal]:
     return services.accepted_proposals(exchange)
 
 
+@bp.app_template_global()
+def agreement_label(key: str) -> str:
+    """Name an agreement point in the viewer's language (for the exchange's page)."""
+    return str(AGREEMENT_LABELS[key][0]) if key in AGREEMENT_LABELS else key
+
+
 @bp.route("/")
 @role_required(Role.LECTURER, Role.COORDINATOR)
 def index() -> ResponseReturnValue:
@@ -109,6 +115,7 @@ def new() -> ResponseReturnValue:
         fit=fit,
         describe=describe,
         has_courses=bool(mine),
+        joining=services.current_exchange(from_course) if from_course else None,
     ), form_status(form)
 
 
@@ -214,6 +221,14 @@ def accept(proposal_id: int) -> ResponseReturnValue:
         _("Accepted. The exchange is set up; you can now see each other's contact details."),
         "success",
     )
+    if exchange.teams_published_at is not None:
+        flash(
+            _(
+                "The exchange's teams were already published: open Teams to place the new "
+                "students in them, or re-form the teams and publish them again."
+            ),
+            "info",
+        )
     return redirect(url_for("exchanges.show", exchange_id=exchange.id))
 
 

@@ -66,11 +66,12 @@ PROPOSAL_ROWS = [
     # taking part (reply, agreement) while pending: either lecturer
     post("/proposals/{outgoing}/reply", allow(302, LECTURER), data=REPLY),
     post("/proposals/{incoming}/reply", allow(302, LECTURER), data=REPLY),
-    post("/proposals/{proposal}/reply", allow(302), data=REPLY),  # accepted: closed to all
+    # accepted: still open to its lecturers, to settle the agreement's open points
+    post("/proposals/{proposal}/reply", allow(302, LECTURER), data=REPLY),
     post("/proposals/{fproposal}/reply", allow(302), data=REPLY),
     post("/proposals/{outgoing}/agreement", allow(302, LECTURER)),
     post("/proposals/{incoming}/agreement", allow(302, LECTURER)),
-    post("/proposals/{proposal}/agreement", allow(302)),
+    post("/proposals/{proposal}/agreement", allow(302, LECTURER)),
     post("/proposals/{fproposal}/agreement", allow(302)),
     # answering: the recipient; withdrawing: the proposer
     post("/proposals/{incoming}/accept", allow(302, LECTURER)),

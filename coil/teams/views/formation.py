@@ -5,11 +5,13 @@ publishing (``changes.py``)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
-from flask_babel import format_decimal, get_timezone
+from flask_babel import format_decimal, get_timezone, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
@@ -139,6 +141,7 @@ def _page(
     stored = cohort.draft(exchange)
     result = cohort.evaluation(exchange, group)
     by_id = {s.id: s for s in group.students}
+    unknown = set(group.unknown_availability)
     course_titles = ctx.courses
     teams = []
     for team, report in zip(stored, result.reports, strict=True):
@@ -160,7 +163,9 @@ def _page(
                 "team": team,
                 "members": members,
                 "score": format_decimal(report.score, "0.#"),
-                "reasons": [describe.describe(r, ctx) for r in report.reasons],
+                "reasons": _team_reasons(
+                    report.reasons, ctx, [m for m in members if not m["departed"]], unknown
+                ),
             }
         )
     published = exchange.teams_published_at is not None
@@ -217,6 +222,29 @@ def _page(
         confirm_form=ConfirmForm(),
         cohort_size=len(group.students),
     ), status
+
+
+def _team_reasons(
+    reasons: Sequence[Reason],
+    ctx: describe.Context,
+    members: list[dict[str, Any]],
+    unknown: set[int],
+) -> list[str]:
+    """Word a team's reasons; say plainly when its shared hours rest on unknown availability
+    (nobody's availability known: the engine counts everyone free all week, which means nothing)."""
+    known = sum(1 for m in members if m["user"].id not in unknown)
+    if known == len(members):
+        return [describe.describe(r, ctx) for r in reasons]
+    if known == 0:
+        texts = [describe.describe(r, ctx) for r in reasons if r.code != "shared_hours"]
+        return [_("availability unknown: nobody in this team has filled it in yet"), *texts]
+    note = ngettext(
+        "%(known)d of %(num)d member has filled in their availability; the others count as free",
+        "%(known)d of %(num)d members have filled in their availability; the others count as free",
+        len(members),
+        known=known,
+    )
+    return [*(describe.describe(r, ctx) for r in reasons), note]
 
 
 def back(exchange: Exchange) -> Response:
