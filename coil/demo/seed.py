@@ -11,6 +11,7 @@ from coil.accounts.models import Role, User, UserLanguage
 from coil.accounts.services import create_user, find_user_by_email
 from coil.courses.models import Course
 from coil.courses.services import create_course
+from coil.demo.assessment import ensure_assessment_demo
 from coil.demo.courses import COURSES, DemoCourse
 from coil.demo.rooms import ensure_live_exchange
 from coil.evidence.backfill import backfill
@@ -262,6 +263,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     db.session.flush()
     _ensure_exchange()
     ensure_live_exchange()
+    ensure_assessment_demo()
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)
     db.session.commit()
     return logins
