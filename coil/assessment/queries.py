@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import and_, func, select
 from sqlalchemy.orm import selectinload
@@ -47,7 +47,7 @@ class Due:
     exchange: Exchange
     kind: str
     closes: datetime | None
-    last_day: object
+    last_day: date
 
 
 def self_assessments(exchange: Exchange, student: User) -> dict[str, SelfAssessment]:

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
 from coil.accounts.models import Role, User
 from coil.accounts.permissions import Actor, is_signed_in
@@ -99,14 +100,13 @@ def peers(exchange_id: int) -> ResponseReturnValue:
     exchange = get_exchange_or_404(exchange_id, "self")
     team = team_of(current_user, exchange)
     active = queries.active_among(exchange, {m.user_id for m in team.members}) if team else set()
-    mates = sorted(
-        (db.session.get(User, uid) for uid in active - {current_user.id}), key=lambda u: u.name
+    others = active - {current_user.id}
+    mates = list(
+        db.session.scalars(select(User).where(User.id.in_(others)).order_by(User.name, User.id))
     )
     form = LevelsForm()
     if form.validate_on_submit():
-        scores = {
-            mate.id: chosen(request.form, f"p_{mate.id}_", catme.KEYS) for mate in mates if mate
-        }
+        scores = {mate.id: chosen(request.form, f"p_{mate.id}_", catme.KEYS) for mate in mates}
         own = chosen(request.form, "s_", catme.KEYS)
         try:
             services.evaluate_peers(current_user, exchange, scores, own)
