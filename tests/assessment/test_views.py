@@ -126,3 +126,20 @@ def test_a_lecturer_reopens_a_window(kopi, client, auth, db):
     assert "reopened until" in page(client.get(overview))
     bad = auth.post(url, {"days": "0"}, form_url=overview)
     assert bad.status_code == 422
+
+
+def test_lecturers_see_who_is_flagged_and_coordinators_do_not(opened, client, auth, db):
+    anna, dewi, exchange = opened["anna"], opened["dewi"], opened.exchange
+    services.evaluate_peers(anna, exchange, {dewi.id: peer(5)}, peer(5))
+    services.evaluate_peers(dewi, exchange, {anna.id: peer(1)}, peer(5))
+    db.session.commit()
+    url = f"/exchanges/{exchange.id}/assessment/overview"
+    login(auth, opened["lena"])
+    shown = page(client.get(url))
+    assert "Rates themself well above what teammates give" in shown  # Anna: 5 against 1
+    assert "teammates&#39; mean 1.0" in shown
+    assert "the ledger recorded (almost) nothing" in shown  # Dewi: 5 from Anna, no events
+    auth.logout()
+    login(auth, opened["cora"])
+    shown = page(client.get(url))
+    assert "Rates themself" not in shown and "Who gave whom what" not in shown

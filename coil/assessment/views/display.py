@@ -77,10 +77,21 @@ def flag_label(code: str) -> str:
     }.get(code, code)
 
 
+def figure_label(key: str) -> str:
+    """Name a figure behind a flag."""
+    return {
+        "self": _("own rating"),
+        "peers": _("teammates' mean"),
+        "events": _("ledger events"),
+        "spread": _("spread"),
+    }.get(key, key)
+
+
 def helpers() -> dict[str, Any]:
     """The display helpers every assessment template uses."""
     return {
         "kind_label": kind_label,
         "flag_label": flag_label,
+        "figure_label": figure_label,
         "catme_names": {d.key: str(d.name) for d in catme.DIMENSIONS},
     }
