@@ -244,3 +244,23 @@ def test_a_peer_evaluation_outside_its_window_is_refused(kopi, db):
         {kopi["dewi"].id: peer()},
         peer(),
     )
+
+
+def test_the_database_itself_refuses_a_second_row(opened, db):
+    # what decides when two requests race past every check at once: the unique constraints
+    from sqlalchemy import insert
+    from sqlalchemy.exc import IntegrityError
+
+    anna, exchange = opened["anna"], opened.exchange
+    services.submit_self_assessment(anna, exchange, "pre", levels())
+    services.evaluate_peers(anna, exchange, {opened["dewi"].id: peer()}, peer())
+    services.rate(opened["lena"], exchange, anna, levels())
+    db.session.commit()
+    for model, values in (
+        (SelfAssessment, {"student_id": anna.id, "stage": "pre", "levels": {}}),
+        (PeerEvaluation, {"rater_id": anna.id, "self_scores": {}}),
+        (LecturerRating, {"student_id": anna.id, "slot": f"u:{opened['lena'].id}", "levels": {}}),
+    ):
+        with pytest.raises(IntegrityError, match="(?i)unique"):
+            db.session.execute(insert(model).values(exchange_id=exchange.id, **values))
+        db.session.rollback()
