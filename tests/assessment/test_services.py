@@ -261,6 +261,6 @@ def test_the_database_itself_refuses_a_second_row(opened, db):
         (PeerEvaluation, {"rater_id": anna.id, "self_scores": {}}),
         (LecturerRating, {"student_id": anna.id, "slot": f"u:{opened['lena'].id}", "levels": {}}),
     ):
-        with pytest.raises(IntegrityError, match="(?i)unique"):
+        with pytest.raises(IntegrityError, match=r"(?i)unique"):
             db.session.execute(insert(model).values(exchange_id=exchange.id, **values))
         db.session.rollback()
