@@ -13,6 +13,7 @@ from coil.accounts.services import create_user, find_user_by_email
 from coil.core.time import utcnow
 from coil.courses.models import Course
 from coil.courses.services import create_course
+from coil.demo.assessment import ensure_assessment_demo
 from coil.demo.courses import COURSES, DemoCourse, live_courses
 from coil.demo.journeys import ensure_journeys
 from coil.demo.rooms import ensure_live_exchange
@@ -269,6 +270,7 @@ def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     _ensure_exchange()
     ensure_live_exchange(today)
     ensure_journeys(today)
+    ensure_assessment_demo()
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)
     db.session.commit()
     return logins

@@ -40,6 +40,7 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
         "%(lecturer)s gave feedback on version %(version)s of your reflection in “%(exchange)s”.",
         **p,
     ),
+    "rating_received": lambda p: _("%(lecturer)s rated your work in “%(exchange)s”.", **p),
 }
 
 

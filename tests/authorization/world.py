@@ -206,6 +206,7 @@ def build(factory: Factory) -> MatrixWorld:
         ids["notification"][ANON] = ids["notification"][STUDENT]
         ids["api_token"][ANON] = ids["api_token"][STUDENT]
         _reflections(main, foreign, ids)
+        _assessment(main, ids)
     emails = {column: person.email for column, person in people.items()}
     # two more people for the live events: Bram of team 2, and Dirk who dropped out of team 1
     emails.update({OTHER_TEAM: main["bram"].email, DROPPED: main["dirk"].email})
@@ -261,3 +262,20 @@ def _reflections(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
     ids["bentry"] = entry(main["bram"], main.exchange, asked)[0].id
     fentry, fversion = entry(foreign["anna"], foreign.exchange, fasked, shared=True)
     ids["fentry"], ids["fversion"] = fentry.id, fversion.id
+
+
+# -- assessment (tests/authorization/test_assessment.py) -----------------------------------------
+# Every window of the exchange is reopened for a month so that Anna's submissions pass;
+# ``dewi_id`` is Anna's teammate (Jakarta, so Cora may not read her record).
+
+
+def _assessment(main: Any, ids: dict[str, Any]) -> None:
+    # imported here so that the whole block stays in one place when the blocks are merged
+    from datetime import timedelta
+
+    from coil.assessment import services as assessment
+    from coil.core.time import utcnow
+
+    for kind in ("pre", "post", "peers"):
+        assessment.reopen(main["lena"], main.exchange, kind, utcnow() + timedelta(days=30))
+    ids["dewi_id"] = main["dewi"].id
