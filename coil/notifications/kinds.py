@@ -40,6 +40,9 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
         "%(lecturer)s gave feedback on version %(version)s of your reflection in “%(exchange)s”.",
         **p,
     ),
+    "engagement_digest": lambda p: _(
+        "Engagement digest: %(count)s early warnings in %(exchanges)s.", **p
+    ),
 }
 
 
