@@ -254,13 +254,13 @@ def weekly_counts(exchange: Exchange, daily: dict[tuple[date, str], int]) -> lis
     Events before the start count in week 1, after the end in the last week.
     """
     weeks = max(1, (exchange.end_date - exchange.start_date).days // 7 + 1)
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"week": n + 1, "starts": exchange.start_date + timedelta(days=7 * n), "counts": {}}
         for n in range(weeks)
     ]
     for (day, kind), count in daily.items():
         index = min(max((day - exchange.start_date).days // 7, 0), weeks - 1)
-        counts = rows[index]["counts"]
+        counts: dict[str, int] = rows[index]["counts"]
         counts[kind] = counts.get(kind, 0) + count
     return rows
 
