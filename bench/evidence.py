@@ -18,6 +18,7 @@ Then it times every figure the engagement page and the exchange page's summary b
 (``coil.engagement``): the per-student GROUP BY, the per-day GROUP BY of the weekly chart, the
 team figures (from the students' sums), and the whole overview with its warnings; each the
 median of ``--runs`` runs after one warm-up, in milliseconds. Target: under 300 ms each.
+``--extra-index "CREATE INDEX ..."`` tries an index before timing (docs/performance.md).
 """
 
 from __future__ import annotations
@@ -166,7 +167,7 @@ COLUMNS = ("exchange_id, actor_id, team_id, course_id, institution_id, kind, occ
 INSERT = f"INSERT INTO ledger_events ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,'{{}}')"  # noqa: S608
 
 
-def insert_events(db: Any, world: dict[str, Any], count: int) -> None:
+def insert_events(db: Any, world: dict[str, Any], count: int, extra_index: str = "") -> None:
     """Bulk insert ``count`` events through the driver."""
     raw = db.engine.raw_connection()
     try:
@@ -189,6 +190,9 @@ def insert_events(db: Any, world: dict[str, Any], count: int) -> None:
                 with cursor.copy(f"COPY ledger_events ({COLUMNS}) FROM STDIN") as copy:
                     copy.write(buffer.getvalue())
         raw.commit()
+        if extra_index:
+            cursor.execute(extra_index)
+            raw.commit()
         if not sqlite:
             cursor.execute("ANALYZE ledger_events")
             raw.commit()
@@ -233,7 +237,9 @@ def portfolio_pdf(app: Any, students: list[Any]) -> Callable[[], Any]:
     return run
 
 
-def measure(url: str, count: int, runs: int) -> list[tuple[str, float, float]]:
+def measure(
+    url: str, count: int, runs: int, extra_index: str = ""
+) -> list[tuple[str, float, float]]:
     """Build the world at ``url`` and time each figure; return (name, median, max) rows."""
     os.environ.setdefault("COIL_ENV", "development")
     from flask_migrate import upgrade
@@ -251,7 +257,7 @@ def measure(url: str, count: int, runs: int) -> list[tuple[str, float, float]]:
         upgrade()
         world = build_world(app)
         started = time.perf_counter()
-        insert_events(db, world, count)
+        insert_events(db, world, count, extra_index)
         print(f"  {count:,} events inserted in {time.perf_counter() - started:.1f} s",
               file=sys.stderr)  # fmt: skip
         exchange = db.session.get(Exchange, world["exchange_id"])
@@ -281,6 +287,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--events", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--database-url", help="a PostgreSQL server to make a database on")
+    parser.add_argument(
+        "--extra-index", default="", help="a CREATE INDEX statement to try (after the insert)"
+    )
     parser.add_argument("--json", action="store_true", help="print the rows as JSON too")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as folder:
@@ -290,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             url = create_database("sqlite", Path(folder))
         backend = "PostgreSQL" if args.database_url else "SQLite"
         try:
-            rows = measure(url, args.events, args.runs)
+            rows = measure(url, args.events, args.runs, args.extra_index)
         finally:
             drop_database(url, args.database_url or "")
     print(f"\n{backend}, {STUDENTS} students in {TEAMS} teams, {args.events:,} ledger events")
