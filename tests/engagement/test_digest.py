@@ -52,3 +52,12 @@ def test_the_cli_command_sends_and_is_idempotent(world, app, db, monkeypatch):
     assert "2 engagement digests sent" in first.output
     assert "0 engagement digests sent" in runner.invoke(cli, ["engagement-digest"]).output
     assert len(digests(db)) == 2
+
+
+def test_the_servers_hourly_task_sends_once_a_day(world, app, db, monkeypatch):
+    from coil.engagement import daily
+
+    monkeypatch.setattr(daily, "utcnow", lambda: NOW)
+    assert daily.digest_once(app) == 2
+    assert daily.digest_once(app) == 0
+    assert len(digests(db)) == 2
