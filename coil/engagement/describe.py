@@ -37,7 +37,9 @@ def percent(value: float | None) -> str:
 
 
 def week_label(row: dict[str, Any]) -> str:
-    """Name a week of the exchange: its number and first day."""
+    """Name a week of the exchange: its number and first day (weeks before it by day)."""
+    if row["week"] < 1:
+        return _("Before the start (%(day)s)", day=format_date(row["starts"], "d MMM"))
     return _(
         "Week %(number)s (%(day)s)", number=row["week"], day=format_date(row["starts"], "d MMM")
     )

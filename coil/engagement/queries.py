@@ -249,18 +249,23 @@ def daily_counts(exchange: Exchange) -> dict[tuple[date, str], int]:
 
 
 def weekly_counts(exchange: Exchange, daily: dict[tuple[date, str], int]) -> list[dict[str, Any]]:
-    """Fold daily counts into the exchange's weeks (week 1 starts on its first day).
+    """Fold daily counts into weeks that start on the exchange's weekday.
 
-    Events before the start count in week 1, after the end in the last week.
+    Week 1 starts on the exchange's first day; the weeks run to its last day, and further
+    either way to hold every event (``week`` is 0 or less for weeks before the start).
     """
-    weeks = max(1, (exchange.end_date - exchange.start_date).days // 7 + 1)
+    start = exchange.start_date
+    days = [day for day, _kind in daily]
+    first = min([*days, start])
+    last = max([*days, exchange.end_date])
+    low = (first - start).days // 7
+    high = (last - start).days // 7
     rows: list[dict[str, Any]] = [
-        {"week": n + 1, "starts": exchange.start_date + timedelta(days=7 * n), "counts": {}}
-        for n in range(weeks)
+        {"week": n + 1, "starts": start + timedelta(days=7 * n), "counts": {}}
+        for n in range(low, high + 1)
     ]
     for (day, kind), count in daily.items():
-        index = min(max((day - exchange.start_date).days // 7, 0), weeks - 1)
-        counts: dict[str, int] = rows[index]["counts"]
+        counts: dict[str, int] = rows[(day - start).days // 7 - low]["counts"]
         counts[kind] = counts.get(kind, 0) + count
     return rows
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
 from coil.engagement import queries
@@ -69,6 +71,20 @@ def test_weekly_counts_fold_days_into_the_exchange_weeks(world):
     # Dirk's 4 messages of 15 Feb still happened: the chart counts events, not active students
     assert messages == [0, 1, 6 + 4, 13, 0]
     assert weeks[3]["counts"][kinds.SESSION_ATTENDED] == 2
+
+
+def test_weeks_stretch_to_hold_events_outside_the_exchange_dates(world):
+    day = world.exchange.start_date
+    daily = {
+        (day - timedelta(days=1), kinds.MESSAGE): 2,  # the Sunday before: a week 0
+        (day - timedelta(days=8), kinds.MESSAGE): 3,  # a week -1
+        (world.exchange.end_date + timedelta(days=10), kinds.MESSAGE): 1,
+    }
+    weeks = queries.weekly_counts(world.exchange, daily)
+    assert [w["week"] for w in weeks[:3]] == [-1, 0, 1]
+    assert weeks[0]["starts"] == day - timedelta(days=14)
+    assert [w["counts"].get(kinds.MESSAGE, 0) for w in weeks[:3]] == [3, 2, 0]
+    assert weeks[-1]["week"] == 15 and weeks[-1]["counts"] == {kinds.MESSAGE: 1}
 
 
 def warnings_of(world, days=None):
