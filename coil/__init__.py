@@ -81,6 +81,7 @@ DOMAINS_WITH_MODELS = (
     "dialogue",
     "reflections",
     "assessment",
+    "engagement",
 )
 
 

@@ -113,6 +113,19 @@ def backfill_ledger_command() -> None:
     click.echo(f"{sum(written.values())} events added")
 
 
+@cli.command("engagement-digest")
+@with_appcontext
+def engagement_digest_command() -> None:
+    """Send lecturers today's engagement digest (run daily; a second run sends nothing)."""
+    from coil.core.time import utcnow
+    from coil.engagement.services import send_digests
+    from coil.extensions import db
+
+    sent = send_digests(utcnow())
+    db.session.commit()
+    click.echo(f"{sent} engagement digests sent")
+
+
 @cli.command("create-admin")
 @click.option("--email", prompt=True)
 @click.option("--name", prompt=True)

@@ -120,6 +120,10 @@ def serve(app: Flask, host: str, port: int) -> None:
         from coil.chat.presence import sweep_forever
 
         socketio.start_background_task(sweep_forever, app)
+    if app.config.get("ENGAGEMENT_DIGEST_IN_SERVER"):
+        from coil.engagement.daily import digest_forever
+
+        socketio.start_background_task(digest_forever, app)
     log.info("serving on http://%s:%s with async mode %s", host, port, mode)
     if mode == "eventlet":
         import eventlet.greenio

@@ -41,6 +41,9 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
         **p,
     ),
     "rating_received": lambda p: _("%(lecturer)s rated your work in “%(exchange)s”.", **p),
+    "engagement_digest": lambda p: _(
+        "Engagement digest: %(count)s early warnings in %(exchanges)s.", **p
+    ),
 }
 
 
