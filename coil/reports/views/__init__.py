@@ -1,0 +1,2 @@
+"""Reports pages: the dashboard (``dashboard``), exports and their downloads (``exports``), the
+audit log (``audit``). Importing this package attaches them to ``bp``."""
