@@ -205,6 +205,7 @@ def build(factory: Factory) -> MatrixWorld:
         ids["notification"][ANON] = ids["notification"][STUDENT]
         ids["api_token"][ANON] = ids["api_token"][STUDENT]
         _reflections(main, foreign, ids)
+        _reports(main, foreign, ids)
     emails = {column: person.email for column, person in people.items()}
     # two more people for the live events: Bram of team 2, and Dirk who dropped out of team 1
     emails.update({OTHER_TEAM: main["bram"].email, DROPPED: main["dirk"].email})
@@ -260,3 +261,23 @@ def _reflections(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
     ids["bentry"] = entry(main["bram"], main.exchange, asked)[0].id
     fentry, fversion = entry(foreign["anna"], foreign.exchange, fasked, shared=True)
     ids["fentry"], ids["fversion"] = fentry.id, fversion.id
+
+
+# -- reports (tests/authorization/test_reports.py) -----------------------------------------------
+# ``rjob`` an export Cora (NL) asked for, finished; ``fjob`` one the foreign exchange's
+# coordinator asked for, finished.
+
+
+def _reports(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
+    from coil.reports import jobs as report_jobs
+    from coil.reports import services as reports
+    from coil.reports.figures import Filters
+
+    def export(coordinator: Any) -> int:
+        filters = Filters(coordinator.institution_id)
+        return reports.request_export(coordinator, filters, "csv", "en").id
+
+    ids["rjob"] = export(main.coordinators["nl"])
+    ids["fjob"] = export(foreign.coordinators["nl"])
+    db.session.commit()
+    report_jobs.run_pending()

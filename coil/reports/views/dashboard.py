@@ -9,9 +9,9 @@ from flask_login import login_required
 
 from coil.reports import bp, emissions
 from coil.reports.forms import ExportForm
+from coil.reports.labels import figure_rows, helpers
 from coil.reports.overview import overview
 from coil.reports.permissions import require_reports
-from coil.reports.views.display import figure_rows, helpers
 from coil.reports.views.filtering import filter_form
 
 

@@ -1,4 +1,4 @@
-"""Words the reports pages and exports share: dimension names, completion states."""
+"""Words the reports pages and exports share: dimension names, completion states, statuses."""
 
 from __future__ import annotations
 
