@@ -94,9 +94,9 @@ class Filters:
         )
 
 
-def exchanges_in(filters: Filters) -> Select[tuple[int]]:
+def exchanges_in(filters: Filters) -> Select[Any]:
     """Return a query for the ids of the exchanges in ``filters``."""
-    query = select(Exchange.id).where(Exchange.status != "cancelled")
+    query: Select[Any] = select(Exchange.id).where(Exchange.status != "cancelled")
     if filters.date_from is not None:
         query = query.where(Exchange.end_date >= filters.date_from)
     if filters.date_to is not None:
@@ -256,7 +256,7 @@ def records_query(filters: Filters) -> Select[Any]:
     def zero(column: Any) -> Any:
         return func.coalesce(column, 0)
 
-    query = (
+    query: Any = (
         select(
             Enrolment.exchange_id,
             Enrolment.user_id,

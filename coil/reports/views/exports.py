@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import (
     abort,
     current_app,
@@ -35,6 +37,11 @@ MEDIA_TYPES = {
 }
 
 
+def _back() -> str:
+    args: dict[str, Any] = request.args.to_dict()
+    return url_for("reports.dashboard", **args)
+
+
 @bp.route("/reports/exports", methods=["POST"])
 @login_required
 def start_export() -> ResponseReturnValue:
@@ -45,12 +52,12 @@ def start_export() -> ResponseReturnValue:
     if filters is None or not export.validate_on_submit():
         for error in [*form.errors.values(), *export.errors.values()]:
             flash(" ".join(str(e) for e in error), "error")
-        return redirect(url_for("reports.dashboard", **request.args)), 303
+        return redirect(_back()), 303
     try:
         services.request_export(current_user, filters, export.format.data, str(get_locale()))
     except ServiceError as error:
         flash(error.message, "error")
-        return redirect(url_for("reports.dashboard", **request.args)), 303
+        return redirect(_back()), 303
     jobs.ensure_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("Your export is on its way; it appears here when it is ready."), "success")
     return redirect(url_for("reports.exports"))
@@ -68,6 +75,7 @@ def _visible_jobs() -> list[ExportJob]:
 def exports() -> ResponseReturnValue:
     """List the exports the viewer may follow and download."""
     require_reports()
+    jobs.ensure_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     listed = _visible_jobs()
     return render_template(
         "reports/exports.html",
