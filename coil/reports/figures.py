@@ -19,7 +19,6 @@ Definitions (also in docs/architecture.md):
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -36,7 +35,6 @@ from sqlalchemy import (
 from sqlalchemy.orm import aliased
 
 from coil.accounts.models import User
-from coil.core.time import utcnow
 from coil.courses.models import Course
 from coil.evidence import kinds
 from coil.evidence.models import LedgerEvent
@@ -45,53 +43,12 @@ from coil.extensions import db
 from coil.institutions.models import Institution
 from coil.reports.emissions import trip_km
 from coil.reports.extras import ExchangeExtras
+from coil.reports.filters import Filters
 from coil.reports.record import Record
 from coil.rubrics import value
 from coil.rubrics.models import ExchangeRubric, RubricDimension
 
 BATCH = 500  # rows fetched at a time: a server-side cursor on PostgreSQL, batches on SQLite
-
-
-@dataclass(frozen=True)
-class Filters:
-    """What the dashboard and an export cover; ``institution_id`` None means every one."""
-
-    institution_id: int | None
-    date_from: date | None = None
-    date_to: date | None = None
-    course_id: int | None = None
-    exchange_id: int | None = None
-    partner_country: str | None = None
-    as_of: date = field(default_factory=lambda: _today())
-
-    def as_dict(self) -> dict[str, Any]:
-        """Return the filters as JSON-ready data (stored with an export job)."""
-        return {
-            "institution_id": self.institution_id,
-            "date_from": self.date_from.isoformat() if self.date_from else None,
-            "date_to": self.date_to.isoformat() if self.date_to else None,
-            "course_id": self.course_id,
-            "exchange_id": self.exchange_id,
-            "partner_country": self.partner_country,
-            "as_of": self.as_of.isoformat(),
-        }
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Filters:
-        """Rebuild filters stored with :meth:`as_dict`."""
-
-        def day(key: str) -> date | None:
-            return date.fromisoformat(data[key]) if data.get(key) else None
-
-        return cls(
-            institution_id=data.get("institution_id"),
-            date_from=day("date_from"),
-            date_to=day("date_to"),
-            course_id=data.get("course_id"),
-            exchange_id=data.get("exchange_id"),
-            partner_country=data.get("partner_country"),
-            as_of=day("as_of") or _today(),
-        )
 
 
 def exchanges_in(filters: Filters) -> Select[Any]:
@@ -376,16 +333,18 @@ def records(filters: Filters) -> Iterator[Record]:
                 _point(row.latitude, row.longitude), [_point(p[3], p[4]) for p in partners]
             ),
         )
-        if row.phases and row.phases_completed >= row.phases:
+        if not row.phases:  # no phases stored: the whole exchange is its one phase
+            ended = row.end_date < filters.as_of
+            record.phases, record.phases_completed = 1, int(ended and row.events > 0)
+            record.completion = "in_progress" if not ended else "incomplete"
+            if record.phases_completed:
+                record.completion = "complete"
+        elif row.phases_completed >= row.phases:
             record.completion = "complete"
         elif row.ended < row.phases:
             record.completion = "in_progress"
         extras.fill(record)
         yield record
-
-
-def _today() -> date:
-    return utcnow().date()
 
 
 def _point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:

@@ -84,3 +84,15 @@ def test_unknown_coordinates_are_counted_not_guessed(kopi: World, db: Any) -> No
     db.session.commit()
     s = overview(nl(kopi)).summary
     assert (s.travellers, s.unplaced, s.co2e_kg) == (0, 2, 0.0)
+
+
+def test_an_exchange_without_phases_is_one_phase(kopi: World, db: Any) -> None:
+    from coil.exchanges.models import ExchangePhase
+
+    db.session.execute(db.delete(ExchangePhase))
+    db.session.commit()
+    after = {r.name: r for r in records(nl(kopi))}  # 10 May 2027: the exchange has ended
+    assert (after["Anna"].phases, after["Anna"].phases_completed) == (1, 1)
+    assert after["Anna"].completion == after["Bram"].completion == "complete"
+    during = {r.name: r.completion for r in records(nl(kopi, as_of=date(2027, 3, 1)))}
+    assert during == {"Anna": "in_progress", "Bram": "in_progress"}
