@@ -165,4 +165,5 @@ def test_cancelled_failed_and_expired(cora: World, client: Any, db: Any, monkeyp
     path = jobs.file_of(done)
     jobs.expire_files()
     assert path is not None and not path.exists()
-    assert client.get(f"/reports/exports/{done.id}/download").status_code == 410
+    gone = client.get(f"/reports/exports/{done.id}/download")
+    assert gone.status_code == 410 and "has expired" in gone.get_data(as_text=True)

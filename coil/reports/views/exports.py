@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    abort,
     current_app,
     flash,
     jsonify,
@@ -22,7 +21,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import or_, select
 
 from coil.accounts.models import Role
-from coil.core.errors import ServiceError
+from coil.core.errors import ServiceError, render_error
 from coil.extensions import db
 from coil.reports import bp, jobs, services
 from coil.reports.forms import ExportForm
@@ -118,10 +117,10 @@ def download_export(job_id: int) -> ResponseReturnValue:
     """Download a finished export's file (audit-logged); expired or unfinished: 410 / 409."""
     job = get_job_or_404(job_id)
     if job.status == "expired":
-        abort(410, _("This export has expired; start it again from the dashboard."))
+        return render_error(410, _("This export has expired; start it again from the dashboard."))
     path = jobs.file_of(job) if job.status == "done" else None
     if path is None or not path.exists():
-        abort(409, _("This export has no file to download yet."))
+        return render_error(409, _("This export has no file to download yet."))
     services.record_download(current_user, job)
     stamp = job.created_at.strftime("%Y%m%d-%H%M")
     return send_file(
