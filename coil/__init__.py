@@ -82,6 +82,7 @@ DOMAINS_WITH_MODELS = (
     "reflections",
     "assessment",
     "engagement",
+    "reports",
 )
 
 

@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[str, Any, tuple[Role, ...]]] = [
         _l("Invitations"),
         (Role.ADMIN, Role.COORDINATOR, Role.LECTURER),
     ),
+    ("reports.dashboard", _l("Reports"), (Role.ADMIN, Role.COORDINATOR)),
     ("accounts.profile", _l("Profile"), tuple(Role)),
 ]
 

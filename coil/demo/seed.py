@@ -17,6 +17,7 @@ from coil.demo.assessment import ensure_assessment_demo
 from coil.demo.courses import COURSES, DemoCourse, live_courses
 from coil.demo.history import ensure_history
 from coil.demo.journeys import ensure_journeys
+from coil.demo.reports import ensure_coordinates
 from coil.demo.rooms import ensure_live_exchange
 from coil.evidence.backfill import backfill
 from coil.extensions import db
@@ -274,5 +275,6 @@ def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     ensure_assessment_demo()
     ensure_history()  # six weeks of participation, so engagement and its warnings show
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)
+    ensure_coordinates()
     db.session.commit()
     return logins

@@ -6,8 +6,15 @@ from collections.abc import Iterable
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField, URLField
-from wtforms.validators import URL, DataRequired, Length, Optional, ValidationError
+from wtforms import (
+    FloatField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, DataRequired, Length, NumberRange, Optional, ValidationError
 
 from coil.accounts.forms import validate_timezone
 from coil.core.forms import options
@@ -35,6 +42,16 @@ class InstitutionForm(FlaskForm):
         _l("Website"), validators=[Optional(), URL(require_tld=True), Length(max=300)]
     )
     status = SelectField(_l("Status"), choices=options([(s, s) for s in STATUSES]))
+    latitude = FloatField(
+        _l("Latitude"),
+        validators=[Optional(), NumberRange(-90, 90)],
+        description=_l("Of the city, in decimal degrees (north positive), e.g. 52.37."),
+    )
+    longitude = FloatField(
+        _l("Longitude"),
+        validators=[Optional(), NumberRange(-180, 180)],
+        description=_l("Of the city, in decimal degrees (east positive), e.g. 4.90."),
+    )
 
     def fill_choices(self, locale: str) -> None:
         """Offer country and language names in the viewer's UI language."""

@@ -30,6 +30,9 @@ class Institution(TimestampMixin, Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     website: Mapped[str | None] = mapped_column(String(300))
     status: Mapped[str] = mapped_column(String(16), default="active")
+    # The city's coordinates (WGS 84 degrees), for the travel-emissions estimate in reports.
+    latitude: Mapped[float | None] = mapped_column()
+    longitude: Mapped[float | None] = mapped_column()
 
     users: Mapped[list[User]] = relationship("User", back_populates="institution")
 

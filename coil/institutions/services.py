@@ -36,6 +36,8 @@ class InstitutionData:
     languages: list[str]
     website: str | None = None
     status: str = "active"
+    latitude: float | None = None
+    longitude: float | None = None
 
 
 def _check(data: InstitutionData, existing: Institution | None) -> None:
@@ -47,6 +49,8 @@ def _check(data: InstitutionData, existing: Institution | None) -> None:
         raise ServiceError(_("Choose at least one language from the list."), field="languages")
     if data.status not in STATUSES:
         raise ServiceError(_("Choose a status from the list."), field="status")
+    if (data.latitude is None) != (data.longitude is None):
+        raise ServiceError(_("Give both latitude and longitude, or neither."), field="latitude")
     clash = db.session.scalar(
         select(Institution.id).where(func.lower(Institution.name) == data.name.strip().lower())
     )
@@ -67,6 +71,8 @@ def create_institution(actor: User, data: InstitutionData) -> Institution:
         languages=list(data.languages),
         website=data.website or None,
         status=data.status,
+        latitude=data.latitude,
+        longitude=data.longitude,
     )
     db.session.add(institution)
     db.session.flush()
@@ -88,6 +94,7 @@ def update_institution(actor: User, institution: Institution, data: InstitutionD
     institution.languages = list(data.languages)
     institution.website = data.website or None
     institution.status = data.status
+    institution.latitude, institution.longitude = data.latitude, data.longitude
     db.session.flush()
     log.info("user %s updated institution %s", actor.id, institution.id)
 

@@ -64,6 +64,8 @@ def _data(form: InstitutionForm, status: str) -> services.InstitutionData:
         languages=form.languages.data,
         website=form.website.data or None,
         status=status,
+        latitude=form.latitude.data,
+        longitude=form.longitude.data,
     )
 
 

@@ -207,6 +207,7 @@ def build(factory: Factory) -> MatrixWorld:
         ids["api_token"][ANON] = ids["api_token"][STUDENT]
         _reflections(main, foreign, ids)
         _assessment(main, ids)
+        _reports(main, foreign, ids)
     emails = {column: person.email for column, person in people.items()}
     # two more people for the live events: Bram of team 2, and Dirk who dropped out of team 1
     emails.update({OTHER_TEAM: main["bram"].email, DROPPED: main["dirk"].email})
@@ -279,3 +280,21 @@ def _assessment(main: Any, ids: dict[str, Any]) -> None:
     for kind in ("pre", "post", "peers"):
         assessment.reopen(main["lena"], main.exchange, kind, utcnow() + timedelta(days=30))
     ids["dewi_id"] = main["dewi"].id
+# -- reports (tests/authorization/test_reports.py) -----------------------------------------------
+# ``rjob`` an export Cora (NL) asked for, finished; ``fjob`` one the foreign exchange's
+# coordinator asked for, finished.
+
+
+def _reports(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
+    from coil.reports import jobs as report_jobs
+    from coil.reports import services as reports
+    from coil.reports.figures import Filters
+
+    def export(coordinator: Any) -> int:
+        filters = Filters(coordinator.institution_id)
+        return reports.request_export(coordinator, filters, "csv", "en").id
+
+    ids["rjob"] = export(main.coordinators["nl"])
+    ids["fjob"] = export(foreign.coordinators["nl"])
+    db.session.commit()
+    report_jobs.run_pending()

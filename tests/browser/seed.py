@@ -11,6 +11,7 @@ PEOPLE = {
     "lecturer": ("lena@nl.example", "Lena"),
     "anna": ("anna@nl.example", "Anna"),
     "dewi": ("dewi@id.example", "Dewi"),
+    "cora": ("cora@nl.example", "Cora"),
 }
 
 
