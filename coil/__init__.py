@@ -80,6 +80,7 @@ DOMAINS_WITH_MODELS = (
     "chat",
     "dialogue",
     "reflections",
+    "credentials",
 )
 
 

@@ -40,6 +40,8 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
         "%(lecturer)s gave feedback on version %(version)s of your reflection in “%(exchange)s”.",
         **p,
     ),
+    "badge_awarded": lambda p: _("You earned the badge “%(badge)s” in “%(exchange)s”.", **p),
+    "badge_revoked": lambda p: _("Your badge “%(badge)s” was revoked: %(reason)s", **p),
 }
 
 
