@@ -52,10 +52,9 @@ class Dimension:
 
 
 @dataclass(frozen=True)
-class CredentialInput:
-    """Everything one credential says, resolved to plain values."""
+class AchievementInput:
+    """What a badge version certifies, resolved to plain values."""
 
-    id: str
     issuer: Issuer
     achievement_id: str
     name: str
@@ -72,14 +71,22 @@ class CredentialInput:
     quality_assurance: str
     version: int
     language: str
+    alignment: list[Dimension] = field(default_factory=list)
+    criteria_url: str | None = None
+
+
+@dataclass(frozen=True)
+class CredentialInput:
+    """One award: the badge version, the learner, the dates and the status list."""
+
+    id: str
+    badge: AchievementInput
     email: str
     salt: str
     awarded_at: datetime
     status_url: str
     valid_until: datetime | None = None
     did: str | None = None
-    alignment: list[Dimension] = field(default_factory=list)
-    criteria_url: str | None = None
 
 
 def stamp(moment: datetime) -> str:
@@ -110,7 +117,7 @@ def issuer_profile(issuer: Issuer) -> dict:
     return profile
 
 
-def participation_text(data: CredentialInput) -> str:
+def participation_text(data: AchievementInput) -> str:
     """Word the form of participation with its hours (element 10)."""
     return (
         f"{data.participation}; {data.sync_hours:g} h synchronous, "
@@ -118,7 +125,7 @@ def participation_text(data: CredentialInput) -> str:
     )
 
 
-def _alignment(data: CredentialInput) -> list[dict]:
+def _alignment(data: AchievementInput) -> list[dict]:
     out = [
         {
             "type": ["Alignment"],
@@ -161,7 +168,7 @@ def _alignment(data: CredentialInput) -> list[dict]:
     return out
 
 
-def achievement(data: CredentialInput) -> dict:
+def achievement(data: AchievementInput) -> dict:
     """Return the ``Achievement`` (what the badge certifies), EU elements included."""
     criteria: dict = {"narrative": data.criteria}
     if data.criteria_url:
@@ -198,7 +205,7 @@ def build_credential(data: CredentialInput) -> dict:
                 "salt": data.salt,
             }
         ],
-        "achievement": achievement(data),
+        "achievement": achievement(data.badge),
     }
     if data.did:
         subject["id"] = data.did
@@ -206,8 +213,8 @@ def build_credential(data: CredentialInput) -> dict:
         "@context": list(CONTEXT),
         "id": data.id,
         "type": ["VerifiableCredential", "OpenBadgeCredential"],
-        "name": data.name,
-        "issuer": issuer_profile(data.issuer),
+        "name": data.badge.name,
+        "issuer": issuer_profile(data.badge.issuer),
         "validFrom": stamp(data.awarded_at),
         "awardedDate": stamp(data.awarded_at),
         "credentialSubject": subject,
