@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
+from coil.core.forms import options
 from coil.credentials.services import BadgeData
 
 RULES_HELP = _l(
@@ -76,7 +77,7 @@ class BadgeForm(FlaskForm):
     )
     participation = SelectField(
         _l("Form of participation"),
-        choices=[("online", _l("Online")), ("blended", _l("Blended"))],
+        choices=lambda: options([("online", _l("Online")), ("blended", _l("Blended"))]),
     )
     sync_hours = DecimalField(_l("Synchronous hours"), places=1, validators=[InputRequired()])
     async_hours = DecimalField(_l("Asynchronous hours"), places=1, validators=[InputRequired()])
@@ -114,7 +115,7 @@ class BadgeForm(FlaskForm):
 class AwardForm(FlaskForm):
     """A lecturer's award by hand."""
 
-    student = SelectField(_l("Student"), coerce=int, validate_choice=False)
+    student = SelectField(_l("Student"), choices=[], coerce=int, validate_choice=False)
     justification = TextAreaField(
         _l("Why they earned it"), validators=[DataRequired(), Length(max=2000)]
     )
