@@ -12,6 +12,7 @@ from coil.accounts.services import create_user, find_user_by_email
 from coil.courses.models import Course
 from coil.courses.services import create_course
 from coil.demo.courses import COURSES, DemoCourse
+from coil.demo.credentials import ensure_demo_badge
 from coil.demo.rooms import ensure_live_exchange
 from coil.evidence.backfill import backfill
 from coil.extensions import db
@@ -262,6 +263,7 @@ def seed_demo() -> list[tuple[str, str, str]]:
     db.session.flush()
     _ensure_exchange()
     ensure_live_exchange()
+    ensure_demo_badge()
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)
     db.session.commit()
     return logins

@@ -12,6 +12,7 @@ from coil.credentials import queries, services
 from coil.credentials.models import Award
 from coil.evidence import kinds
 from coil.evidence.models import LedgerEvent
+from coil.demo.seed import seed_demo
 from coil.evidence.services import record
 from coil.notifications.models import Notification
 from tests.credentials.conftest import badge_data, meet_rules
@@ -130,3 +131,15 @@ def test_revocation_keeps_the_reason_and_tells_the_student(kopi, badge, db):
     with pytest.raises(ServiceError):
         services.revoke(kopi["cora"], made, "Again")
     assert queries.revoked_uids(badge.institution_id) == [(made.uid, "Awarded by mistake")]
+
+
+def test_the_demo_has_an_approved_badge_awarded_twice(app, db):
+    seed_demo()
+    seed_demo()  # loading twice adds nothing
+    made = awards(db)
+    assert sorted(a.method for a in made) == ["manual", "rules"]
+    assert {a.version.status for a in made} == {"approved"}
+    assert {a.student.email for a in made} == {
+        "lotte@amstelland.example",
+        "daan@amstelland.example",
+    }
