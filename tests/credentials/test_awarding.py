@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from coil.core.errors import ServiceError
 from coil.credentials import queries, services
 from coil.credentials.models import Award
+from coil.demo.seed import seed_demo
 from coil.evidence import kinds
 from coil.evidence.models import LedgerEvent
-from coil.demo.seed import seed_demo
 from coil.evidence.services import record
 from coil.notifications.models import Notification
 from tests.credentials.conftest import badge_data, meet_rules
