@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from coil.cli import cli
 from coil.core.errors import ServiceError
 from coil.credentials import queries, services
 from coil.credentials.models import Award
@@ -14,6 +15,7 @@ from coil.demo.seed import seed_demo
 from coil.evidence import kinds
 from coil.evidence.models import LedgerEvent
 from coil.evidence.services import record
+from coil.exchanges.models import ExchangePhase
 from coil.notifications.models import Notification
 from tests.credentials.conftest import badge_data, meet_rules
 
@@ -143,3 +145,28 @@ def test_the_demo_has_an_approved_badge_awarded_twice(app, db):
         "lotte@amstelland.example",
         "daan@amstelland.example",
     }
+
+
+def test_the_commands_award_and_rotate(kopi, badge, app, db):
+    meet_rules(kopi.exchange, kopi["anna"])
+    db.session.commit()
+    runner = app.test_cli_runner()
+    # nothing of the exchange (spring 2027) has ended yet: nothing is awarded
+    assert "0 badges awarded" in runner.invoke(cli, ["award-badges"]).output
+    phase = ExchangePhase(  # a phase that has closed
+        exchange_id=kopi.exchange.id,
+        position=0,
+        key="custom",
+        start_date=date(2025, 12, 1),
+        end_date=date(2026, 1, 1),
+    )
+    db.session.add(phase)
+    db.session.commit()
+    result = runner.invoke(cli, ["award-badges"])
+    assert result.exit_code == 0 and "1 badges awarded" in result.output
+    institution = badge.institution_id
+    first = runner.invoke(cli, ["rotate-signing-key", str(institution)])
+    second = runner.invoke(cli, ["rotate-signing-key", str(institution)])
+    assert "new key" in first.output and "new key" in second.output
+    jwks = app.test_client().get(f"/issuers/{institution}/jwks.json").get_json(force=True)
+    assert len(jwks["keys"]) == 2  # the retired key stays published
