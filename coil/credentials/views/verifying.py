@@ -17,7 +17,7 @@ VERIFY_LIMIT = "30 per minute"
 
 def _read(form: VerifyForm) -> str | Verdict:
     upload = form.upload.data
-    if upload is not None and getattr(upload, "filename", ""):
+    if upload is not None and bool(getattr(upload, "filename", None)):
         raw = upload.read(MAX_SIZE + 1)
         if len(raw) > MAX_SIZE:
             return Verdict().fail("format", _("The credential is larger than 256 KB: refused."))
