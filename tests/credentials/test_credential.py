@@ -194,3 +194,39 @@ def test_ob2_and_elm_exports(award, app, client):
     assert spec["eqfLevel"]["id"] == "http://data.europa.eu/snb/eqf/6"
     country = elm["issuer"]["location"][0]["address"][0]["countryCode"]["id"]
     assert country.endswith("/NLD")
+
+
+def test_a_second_instance_trusting_the_first_verifies_and_sees_revocation(
+    award, app, db, client, monkeypatch
+):
+    token = issuing.signed(award)
+    db.session.commit()
+    site = app.config["SITE_URL"]
+    # the second instance lives elsewhere; it reads the first one's documents over the network
+    monkeypatch.setitem(app.config, "SITE_URL", "http://127.0.0.1:5001")
+    monkeypatch.setitem(app.config, "CREDENTIALS_TRUSTED_ISSUERS", [f"{site}/"])
+    fetched: list[str] = []
+
+    def over_the_network(url, trusted):
+        assert trusted == [f"{site}/"]
+        fetched.append(url)
+        second = app.config["SITE_URL"]
+        app.config["SITE_URL"] = site  # the first instance answers with its own addresses
+        try:
+            return json.loads(client.get(url.replace(site, "")).data)
+        finally:
+            app.config["SITE_URL"] = second
+
+    monkeypatch.setattr(checking, "fetch_json", over_the_network)
+    assert checking.verify(token).status == "valid"
+    assert [url.rsplit("/", 1)[-1] for url in fetched][-1] == "revocations.json"
+    monkeypatch.setitem(app.config, "SITE_URL", site)
+    services.revoke(_cora(award), award, "Plagiarism")
+    db.session.commit()
+    monkeypatch.setitem(app.config, "SITE_URL", "http://127.0.0.1:5001")
+    verdict = checking.verify(token)
+    assert verdict.status == "revoked" and "Plagiarism" in verdict.checks[-1].message
+    # without trust (or over plain HTTP elsewhere) the key is not fetched at all
+    monkeypatch.undo()
+    monkeypatch.setitem(app.config, "SITE_URL", "http://127.0.0.1:5001")
+    assert checking.verify(token).checks[-1].step == "key"
