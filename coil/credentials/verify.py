@@ -19,11 +19,11 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import jsonschema_rs
 from flask_babel import gettext as _
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import JWKRegistry
-from jsonschema import Draft201909Validator
 
 MAX_SIZE = 256 * 1024  # bytes of pasted or uploaded text
 MAX_DEPTH = 32  # nesting of JSON objects and arrays
@@ -74,9 +74,13 @@ class Verdict:
 
 
 @cache
-def validator() -> Draft201909Validator:
-    """Return the official OB 3.0 AchievementCredential schema's validator (loaded once)."""
-    return Draft201909Validator(json.loads(SCHEMA_FILE.read_text()))
+def validator() -> jsonschema_rs.Draft201909Validator:
+    """Return the official OB 3.0 AchievementCredential schema's validator (loaded once).
+
+    jsonschema-rs: the pure-Python validator takes about 5 ms a credential, this one
+    microseconds (the tests check issued credentials with the pure-Python one as well).
+    """
+    return jsonschema_rs.Draft201909Validator(json.loads(SCHEMA_FILE.read_text()))
 
 
 def too_deep(text: str, limit: int = MAX_DEPTH) -> bool:
@@ -183,9 +187,9 @@ def _check_content(
     if not owned:
         return verdict.fail("claims", _("The key does not belong to the credential's issuer."))
     verdict.add("claims", True, _("Issued by %(issuer)s.", issuer=issuer_id))
-    errors = sorted(validator().iter_errors(document), key=lambda e: list(e.path))
+    errors = list(validator().iter_errors(document))
     if errors:
-        where = "/".join(str(p) for p in errors[0].path) or "/"
+        where = "/".join(str(p) for p in errors[0].instance_path) or "/"
         return verdict.fail(
             "schema",
             _("It does not follow the Open Badges 3.0 schema (at %(where)s).", where=where),
