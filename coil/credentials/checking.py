@@ -8,9 +8,10 @@ from datetime import datetime
 from urllib.parse import urlsplit
 
 from flask import current_app
+from flask_babel import gettext as _
 
 from coil.core.safety import site_url
-from coil.credentials import keys, queries
+from coil.credentials import issuing, keys, queries
 from coil.credentials.fetch import FetchRefused, fetch_json
 from coil.credentials.verify import Verdict, verify_token
 from coil.extensions import db
@@ -77,5 +78,11 @@ def resolve_status(url: str, credential_id: str) -> tuple[bool, str | None] | No
 
 
 def verify(text: str, now: datetime | None = None) -> Verdict:
-    """Verify ``text`` with this site's resolvers."""
+    """Verify ``text`` (a VC-JWT, or the address of one of this site's badge pages)."""
+    page = site_url("credentials.badge_page", uid="")
+    if text.strip().startswith(page):
+        award = queries.award_by_uid(text.strip()[len(page) :].split("/")[0].split("?")[0])
+        if award is None:
+            return Verdict().fail("format", _("There is no badge at this address."))
+        text = issuing.signed(award)
     return verify_token(text, resolve_key=resolve_key, resolve_status=resolve_status, now=now)

@@ -130,5 +130,8 @@ class RevokeForm(FlaskForm):
 class VerifyForm(FlaskForm):
     """A credential to check: pasted, or uploaded as a file."""
 
-    credential = TextAreaField(_l("Paste the credential (.jwt)"), validators=[Optional()])
+    credential = TextAreaField(
+        _l("Paste the credential (.jwt) or the address of its badge page"),
+        validators=[Optional()],
+    )
     upload = FileField(_l("Or upload the file"))

@@ -179,6 +179,9 @@ def test_the_json_endpoint_and_the_page(award, app, client, db):
     assert nested["status"] == "valid"
     page = client.get(f"/verify?badge={award.uid}")
     assert page.status_code == 200 and "Valid" in page.text
+    address = f"{app.config['SITE_URL']}/badges/c/{award.uid}"
+    assert checking.verify(address).status == "valid"  # a badge page's address, pasted
+    assert checking.verify(address[:-4] + "0000").checks[-1].step == "format"
 
 
 def test_ob2_and_elm_exports(award, app, client):

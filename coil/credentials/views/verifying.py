@@ -7,7 +7,8 @@ from flask import jsonify, render_template, request
 from flask_babel import gettext as _
 from werkzeug.wrappers import Response
 
-from coil.credentials import bp, checking, issuing, queries
+from coil.core.safety import site_url
+from coil.credentials import bp, checking
 from coil.credentials.forms import VerifyForm
 from coil.credentials.verify import MAX_SIZE, Verdict, too_deep
 from coil.extensions import csrf, limiter
@@ -45,12 +46,7 @@ def verify() -> str | tuple[str, int]:
         else:
             verdict = checking.verify(text)
     elif request.method == "GET" and uid:
-        award = queries.award_by_uid(uid)
-        verdict = (
-            checking.verify(issuing.signed(award))
-            if award is not None
-            else Verdict().fail("format", _("There is no badge at this address."))
-        )
+        verdict = checking.verify(site_url("credentials.badge_page", uid=uid))
     status = 422 if form.errors else 200
     return render_template("credentials/verify.html", form=form, verdict=verdict), status
 
