@@ -84,6 +84,12 @@ class BadgeForm(FlaskForm):
     quality_assurance = StringField(
         _l("Type of quality assurance"), validators=[DataRequired(), Length(max=200)]
     )
+    image = FileField(
+        _l("Image (optional)"),
+        description=_l(
+            "A PNG or JPEG of at most 512 KB; without one the badge gets a drawn image."
+        ),
+    )
     valid_months = IntegerField(
         _l("Valid for (months)"),
         description=_l("Leave empty if it does not expire."),
@@ -109,7 +115,14 @@ class BadgeForm(FlaskForm):
             async_hours=float(self.async_hours.data),
             quality_assurance=self.quality_assurance.data.strip(),
             valid_months=self.valid_months.data,
+            image=self._image(),
         )
+
+    def _image(self) -> bytes | None:
+        upload = self.image.data
+        if upload is None or not getattr(upload, "filename", None):
+            return None
+        return bytes(upload.read(512 * 1024 + 1))
 
 
 class AwardForm(FlaskForm):

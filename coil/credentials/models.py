@@ -5,7 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Float,
+    ForeignKey,
+    Index,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from coil.core.models import TimestampMixin, UTCDateTime
@@ -68,7 +77,8 @@ class BadgeVersion(TimestampMixin, Base):
     number: Mapped[int] = mapped_column()
     name: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text)
-    image_svg: Mapped[str] = mapped_column(Text)
+    image_svg: Mapped[str] = mapped_column(Text)  # generated, always there
+    image_png: Mapped[bytes | None] = mapped_column(LargeBinary)  # an upload, re-encoded
     criteria: Mapped[str] = mapped_column(Text)  # the narrative
     rules: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     alignment: Mapped[list[str]] = mapped_column(JSON, default=list)

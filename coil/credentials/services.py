@@ -22,7 +22,7 @@ from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.core.time import utcnow
 from coil.credentials import queries
-from coil.credentials.image import badge_svg
+from coil.credentials.image import ImageRefused, badge_svg, clean_png
 from coil.credentials.models import Award, Badge, BadgeVersion
 from coil.credentials.rules import RuleError, all_met, check_rules
 from coil.evidence import kinds
@@ -52,6 +52,7 @@ class BadgeData:
     sync_hours: float = 0.0
     async_hours: float = 0.0
     valid_months: int | None = None
+    image: bytes | None = None  # an uploaded PNG or JPEG; None keeps the generated SVG
 
 
 def check_badge_data(data: BadgeData) -> list[dict[str, Any]]:
@@ -68,6 +69,13 @@ def check_badge_data(data: BadgeData) -> list[dict[str, Any]]:
         raise ServiceError(_("Hours cannot be negative."), field="sync_hours")
     if data.valid_months is not None and not 1 <= data.valid_months <= 600:
         raise ServiceError(_("Validity is 1 to 600 months."), field="valid_months")
+    if data.image is not None:
+        try:
+            data.image = clean_png(data.image)
+        except ImageRefused:
+            raise ServiceError(
+                _("The image must be a PNG or JPEG of at most 512 KB and 1024 pixels."), "image"
+            ) from None
     try:
         return check_rules(data.rules)
     except RuleError as error:
@@ -75,16 +83,21 @@ def check_badge_data(data: BadgeData) -> list[dict[str, Any]]:
 
 
 def _version(badge: Badge, number: int, data: BadgeData, rules: list[dict[str, Any]]) -> None:
-    values = {k: v for k, v in vars(data).items() if k != "rules"}
+    values = {k: v for k, v in vars(data).items() if k not in ("rules", "image")}
     version = BadgeVersion(
         badge=badge,
         number=number,
         status="submitted",
         rules=rules,
         image_svg=badge_svg(data.name),
+        image_png=data.image or _previous_image(badge),
         **values,
     )
     db.session.add(version)
+
+
+def _previous_image(badge: Badge) -> bytes | None:
+    return badge.versions[-1].image_png if badge.versions else None
 
 
 def create_badge(lecturer: User, exchange: Exchange, data: BadgeData) -> Badge:
@@ -108,8 +121,10 @@ def revise_badge(lecturer: User, badge: Badge, data: BadgeData) -> BadgeVersion:
     latest = badge.latest
     if latest.status == "submitted":  # not decided yet: change it in place
         for key, value in vars(data).items():
-            setattr(latest, key, rules if key == "rules" else value)
+            if key != "image":
+                setattr(latest, key, rules if key == "rules" else value)
         latest.image_svg = badge_svg(data.name)
+        latest.image_png = data.image or latest.image_png
     else:
         _version(badge, latest.number + 1, data, rules)
     db.session.flush()

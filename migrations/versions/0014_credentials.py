@@ -54,6 +54,7 @@ def upgrade():
     sa.Column('name', sa.String(length=120), nullable=False),
     sa.Column('description', sa.Text(), nullable=False),
     sa.Column('image_svg', sa.Text(), nullable=False),
+    sa.Column('image_png', sa.LargeBinary(), nullable=True),
     sa.Column('criteria', sa.Text(), nullable=False),
     sa.Column('rules', sa.JSON(), nullable=False),
     sa.Column('alignment', sa.JSON(), nullable=False),

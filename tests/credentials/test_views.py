@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import select
 
 from coil.credentials.models import Award, Badge
@@ -29,6 +31,9 @@ def test_a_lecturer_defines_and_the_coordinator_approves(kopi, auth, client, db)
     auth.login("lena@nl.example")
     bad = auth.post(f"/exchanges/{x}/badges/new", dict(FORM, rules="sessions lots"))
     assert bad.status_code == 422 and "The rules are not valid" in bad.text
+    fake = (io.BytesIO(b"<svg><script>alert(1)</script></svg>"), "badge.png")
+    refused = auth.post(f"/exchanges/{x}/badges/new", dict(FORM, image=fake))
+    assert refused.status_code == 422 and "must be a PNG or JPEG" in refused.text
     assert auth.post(f"/exchanges/{x}/badges/new", FORM).status_code == 302
     badge = db.session.scalars(select(Badge)).one()
     version = badge.latest

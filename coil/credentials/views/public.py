@@ -119,7 +119,10 @@ def achievement(version_id: int) -> str:
 def image(version_id: int) -> Response:
     """Return the badge version's image."""
     version = _version(version_id)
-    response = Response(version.image_svg, mimetype="image/svg+xml")
+    if version.image_png:
+        response = Response(version.image_png, mimetype="image/png")
+    else:
+        response = Response(version.image_svg, mimetype="image/svg+xml")
     response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
     return response
 
