@@ -125,6 +125,12 @@ class Config:
             if ext.strip()
         )
         self.PASSWORD_RESET_SECONDS = _env_int("PASSWORD_RESET_SECONDS", 3600)
+        # Micro-credentials: the secret that seals signing keys (default SECRET_KEY), and URL
+        # prefixes of other issuers whose keys may be fetched even over HTTP or from a private
+        # address (a second instance on this machine: http://127.0.0.1:5001/).
+        self.CREDENTIALS_KEY = _env("CREDENTIALS_KEY")
+        trusted = (_env("CREDENTIALS_TRUSTED_ISSUERS", "") or "").split(",")
+        self.CREDENTIALS_TRUSTED_ISSUERS = [p.strip() for p in trusted if p.strip()]
         self.REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 30
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.REMEMBER_COOKIE_SAMESITE = "Lax"

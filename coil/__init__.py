@@ -83,6 +83,7 @@ DOMAINS_WITH_MODELS = (
     "assessment",
     "engagement",
     "reports",
+    "credentials",
 )
 
 

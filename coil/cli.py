@@ -149,6 +149,36 @@ def create_admin_command(email: str, name: str, password: str) -> None:
     click.echo(f"Administrator {user.email} created.")
 
 
+@cli.command("award-badges")
+@with_appcontext
+def award_badges_command() -> None:
+    """Award approved badges where a phase or the exchange has ended (safe to run again)."""
+    from coil.core.time import utcnow
+    from coil.credentials.services import award_due
+    from coil.extensions import db
+
+    made = award_due(utcnow().date())
+    db.session.commit()
+    click.echo(f"{len(made)} badges awarded")
+
+
+@cli.command("rotate-signing-key")
+@click.argument("institution_id", type=int)
+@with_appcontext
+def rotate_signing_key_command(institution_id: int) -> None:
+    """Give an institution a new signing key; the old one stays published for verification."""
+    from coil.credentials.keys import new_key
+    from coil.extensions import db
+    from coil.institutions.models import Institution
+
+    institution = db.session.get(Institution, institution_id)
+    if institution is None:
+        raise click.ClickException(f"no institution {institution_id}")
+    key = new_key(institution)
+    db.session.commit()
+    click.echo(f"new key {key.kid} for {institution.name}")
+
+
 def main() -> None:
     """Run the ``coil`` command line."""
     cli(prog_name="coil")

@@ -23,6 +23,8 @@ NAVIGATION: list[tuple[str, Any, tuple[Role, ...]]] = [
     ("pairings.index", _l("Proposals"), (Role.COORDINATOR, Role.LECTURER)),
     ("exchanges.index", _l("Exchanges"), tuple(Role)),
     ("chat.index", _l("Rooms"), (Role.COORDINATOR, Role.LECTURER, Role.STUDENT)),
+    ("credentials.wallet", _l("My badges"), (Role.STUDENT,)),
+    ("credentials.verify", _l("Verify a badge"), tuple(Role)),
     ("institutions.index", _l("Institutions"), (Role.ADMIN, Role.COORDINATOR, Role.LECTURER)),
     (
         "institutions.invitations",

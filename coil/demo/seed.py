@@ -15,6 +15,7 @@ from coil.courses.models import Course
 from coil.courses.services import create_course
 from coil.demo.assessment import ensure_assessment_demo
 from coil.demo.courses import COURSES, DemoCourse, live_courses
+from coil.demo.credentials import ensure_demo_badge
 from coil.demo.history import ensure_history
 from coil.demo.journeys import ensure_journeys
 from coil.demo.reports import ensure_coordinates
@@ -274,6 +275,7 @@ def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     ensure_journeys(today)
     ensure_assessment_demo()
     ensure_history()  # six weeks of participation, so engagement and its warnings show
+    ensure_demo_badge()
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)
     ensure_coordinates()
     db.session.commit()

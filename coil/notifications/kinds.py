@@ -44,6 +44,8 @@ KINDS: dict[str, Callable[[dict[str, Any]], str]] = {
     "engagement_digest": lambda p: _(
         "Engagement digest: %(count)s early warnings in %(exchanges)s.", **p
     ),
+    "badge_awarded": lambda p: _("You earned the badge “%(badge)s” in “%(exchange)s”.", **p),
+    "badge_revoked": lambda p: _("Your badge “%(badge)s” was revoked: %(reason)s", **p),
 }
 
 

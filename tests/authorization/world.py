@@ -208,6 +208,7 @@ def build(factory: Factory) -> MatrixWorld:
         _reflections(main, foreign, ids)
         _assessment(main, ids)
         _reports(main, foreign, ids)
+        _credentials(main, foreign, ids)
     emails = {column: person.email for column, person in people.items()}
     # two more people for the live events: Bram of team 2, and Dirk who dropped out of team 1
     emails.update({OTHER_TEAM: main["bram"].email, DROPPED: main["dirk"].email})
@@ -298,3 +299,42 @@ def _reports(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
     ids["fjob"] = export(foreign.coordinators["nl"])
     db.session.commit()
     report_jobs.run_pending()
+# -- credentials (tests/authorization/test_credentials.py) ---------------------------------------
+# ``badge``/``fbadge`` an approved badge of the exchange (issued by Lena's NL institution, so
+# Cora decides and revokes) and of the foreign one (Pieter's); ``pversion``/``fpversion`` a
+# version waiting for approval in each; ``award``/``faward`` Anna's and the foreign Anna's
+# awards (``uid`` the public identifier of Anna's); ``bversion`` the approved version;
+# ``kid`` the NL institution's signing key.
+
+
+def _credentials(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
+    from coil.credentials import keys
+    from coil.credentials import services as credentials
+
+    def badge(lecturer: Any, coordinator: Any, exchange: Any, name: str) -> Any:
+        data = credentials.BadgeData(
+            name=name,
+            description="Worked across borders.",
+            criteria="Take part.",
+            ects=1.0,
+            assessment_type="Portfolio",
+            quality_assurance="Institutional",
+            learning_outcomes=["Collaborates across cultures."],
+            rules=[{"kind": "sessions", "min": 1}],
+        )
+        made = credentials.create_badge(lecturer, exchange, data)
+        if coordinator is not None:
+            credentials.decide(coordinator, made.latest, approve=True)
+        return made
+
+    ours = badge(main["lena"], main["cora"], main.exchange, "Collaborator")
+    theirs = badge(foreign["pieter"], foreign["coord"], foreign.exchange, "Foreign")
+    ids["badge"], ids["fbadge"], ids["bversion"] = ours.id, theirs.id, ours.latest.id
+    ids["pversion"] = badge(main["lena"], None, main.exchange, "Pending").latest.id
+    ids["fpversion"] = badge(foreign["pieter"], None, foreign.exchange, "Pending").latest.id
+    award = credentials.award(ours.latest, main["anna"].id, main.exchange)
+    faward = credentials.award(theirs.latest, foreign["anna"].id, foreign.exchange)
+    assert award is not None and faward is not None
+    ids["award"], ids["uid"], ids["faward"] = award.id, award.uid, faward.id
+    ids["kid"] = keys.signing_key(ours.institution).kid
+    keys.signing_key(theirs.institution)
