@@ -34,14 +34,15 @@ from coil.accounts.forms import (
     ProfileForm,
     ResetPasswordForm,
 )
-from coil.accounts.models import ApiToken, Invitation, Role, User
+from coil.accounts.models import ApiToken, Invitation, Role
 from coil.accounts.permissions import invitable_roles
+from coil.accounts.sessions import stay_signed_in
 from coil.core.db import rollback
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, refuse
 from coil.core.reference import timezone_choices
 from coil.core.safety import safe_next_url
-from coil.extensions import db, limiter, login_manager
+from coil.extensions import db, limiter
 
 
 @bp.app_context_processor
@@ -52,12 +53,6 @@ def _page_context() -> dict[str, Any]:
     locale_form = LocaleForm(formdata=None)  # never re-read the request (it may be too large)
     locale_form.locale.data = str(get_locale())
     return {"locale_form": locale_form, "can_invite": bool(invitable_roles(current_user))}
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Load the logged-in user for Flask-Login (None logs a stale session out)."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def _login_limit() -> str:
@@ -291,7 +286,8 @@ def change_password() -> ResponseReturnValue:
         except ServiceError as error:
             refuse(form, error)
         else:
-            flash(_("Your password is changed."), "success")
+            stay_signed_in(current_user._get_current_object())
+            flash(_("Your password is changed. You are signed out everywhere else."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template(
         "accounts/profile.html",
@@ -301,6 +297,16 @@ def change_password() -> ResponseReturnValue:
         timezones=timezone_choices(),
         **_token_section(),
     ), form_status(form)
+
+
+@bp.route("/profile/sessions/end", methods=["POST"])
+@login_required
+def end_sessions() -> ResponseReturnValue:
+    """Sign out everywhere: end every session and remember-me cookie, this one included."""
+    services.end_sessions(current_user)
+    logout_user()
+    flash(_("You are signed out on every device. Log in again to continue."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/language", methods=["POST"])
