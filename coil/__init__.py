@@ -56,6 +56,7 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     from coil.core.db import install_request_transaction
     from coil.core.errors import register_error_handlers
     from coil.core.headers import install_security_headers
+    from coil.core.proxies import install_proxy_fix
     from coil.core.templating import install_template_helpers
     from coil.web import install as install_page_frame
 
@@ -64,6 +65,7 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     install_template_helpers(app)
     install_page_frame(app)
     install_security_headers(app)
+    install_proxy_fix(app)
     return app
 
 

@@ -16,12 +16,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from coil.accounts import bp, services, tokens
+from coil.accounts import bp, services, throttle, tokens
 from coil.accounts import invitations as invites
 from coil.accounts.forms import (
     ApiTokenForm,
@@ -67,15 +67,30 @@ def login() -> ResponseReturnValue:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
+        wait = throttle.seconds_to_wait(form.email.data)
+        user = None if wait else services.authenticate(form.email.data, form.password.data)
+        if wait:
+            form.form_errors.append(_too_many_failures(wait))
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        elif user is None:
             form.form_errors.append(_("The e-mail address or password is not right."))
+            throttle.record_failure(form.email.data)
         else:
+            throttle.clear_failures(form.email.data)
             services.record_login(user)
             login_user(user, remember=form.remember.data)
             session.pop("locale", None)
             return redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
     return render_template("accounts/login.html", form=form), form_status(form)
+
+
+def _too_many_failures(wait: int) -> str:
+    return ngettext(
+        "Too many failed log-ins to this account. Try again in %(num)d second.",
+        "Too many failed log-ins to this account. Try again in %(num)d seconds.",
+        wait,
+    )
 
 
 @bp.route("/logout", methods=["POST"])
