@@ -217,6 +217,13 @@ def upload_file(
             field="file",
             code="too_large",
         ) from None
+    except OSError as error:  # disk full, storage unreachable: nothing was kept (see save)
+        log.error("upload to space %s could not be stored: %s", space.id, error)
+        raise ServiceError(
+            _("The file could not be stored just now. Nothing was saved; please try again later."),
+            field="file",
+            code="storage",
+        ) from None
     try:
         stored = StoredFile(
             space_id=space.id,

@@ -113,3 +113,57 @@ def test_a_picture_named_pdf_is_refused_and_a_real_one_stored(login, world, db, 
     stored = db.session.query(StoredFile).one()
     assert (stored.filename, stored.size) == ("scan.png", len(PNG))
     assert [p.name for p in stored_files(storage_dir)] == [stored.storage_key]
+
+
+class FullDisk:
+    """A storage whose disk is full: every write fails, as ``LocalStorage`` would then."""
+
+    def save(self, stream, max_bytes):
+        raise OSError(28, "No space left on device")
+
+    def open(self, key):
+        raise FileNotFoundError(key)
+
+    def delete(self, key):
+        return None
+
+
+def test_a_full_disk_gives_a_clear_message_and_no_record(app, login, world, db):
+    app.extensions["spaces_storage"] = FullDisk()
+    response = _upload(login(world.member), world.space, PDF, "notes.pdf")
+    assert response.status_code == 422
+    assert "could not be stored just now" in response.get_data(as_text=True)
+    assert db.session.query(StoredFile).count() == 0
+    from coil.evidence.models import LedgerEvent
+
+    assert db.session.query(LedgerEvent).count() == 0  # no ledger entry for a file that is not there
+
+
+def test_a_document_save_on_a_full_disk_is_a_503_and_keeps_the_old_version(
+    login, world, db, monkeypatch
+):
+    from sqlalchemy.exc import OperationalError
+
+    from coil.spaces import documents
+    from coil.spaces.models import DocumentVersion
+
+    anna = login(world.member)
+    document = documents.create_document(world.member, world.space, title="Plan", body="v1")
+    db.session.commit()
+    url = f"/spaces/{world.space.id}/documents/{document.id}/edit"
+    form = {"title": "Plan", "body": "v2", "base_version": "1"}
+    token_page = anna.client.get(url)
+    assert token_page.status_code == 200
+
+    def disk_full(*args, **kwargs):  # SQLite says so with an OperationalError
+        raise OperationalError("INSERT INTO document_versions", {}, Exception("disk is full"))
+
+    monkeypatch.setattr(documents, "_add_version", disk_full)
+    response = anna.post(url, form)
+    assert response.status_code == 503
+    assert "briefly unavailable" in response.get_data(as_text=True)
+    monkeypatch.undo()
+    db.session.expire_all()
+    versions = db.session.query(DocumentVersion).filter_by(document_id=document.id).all()
+    assert [v.body for v in versions] == ["v1"]
+    assert anna.post(url, form).status_code == 302  # and once the disk has room again, it saves
