@@ -101,6 +101,14 @@ class Config:
         self.RATELIMIT_ENABLED = True
         self.RATELIMIT_HEADERS_ENABLED = True
         self.LOGIN_RATE_LIMIT = _env("LOGIN_RATE_LIMIT", "10 per minute;50 per hour")
+        # Per account (coil/accounts/throttle.py): failures before a delay, and the longest one.
+        self.LOGIN_FREE_FAILURES = _env_int("LOGIN_FREE_FAILURES", 5)
+        self.LOGIN_MAX_DELAY = _env_int("LOGIN_MAX_DELAY", 60)
+        # How many reverse proxies in front of the app set X-Forwarded-* (0: none, trust no
+        # such header). Behind one nginx: 1. See docs/deployment.md.
+        self.TRUSTED_PROXIES = _env_int("TRUSTED_PROXIES", 0)
+        if not 0 <= self.TRUSTED_PROXIES <= 5:
+            raise ConfigError("COIL_TRUSTED_PROXIES is the number of proxies in front: 0 to 5")
         self.BABEL_DEFAULT_LOCALE = "en"
         self.BABEL_DEFAULT_TIMEZONE = "UTC"
         self.LANGUAGES = ("en", "nl", "es")  # named in coil.core.i18n.LANGUAGE_NAMES

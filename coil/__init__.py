@@ -55,6 +55,8 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     _register_blueprints(app)
     from coil.core.db import install_request_transaction
     from coil.core.errors import register_error_handlers
+    from coil.core.headers import install_security_headers
+    from coil.core.proxies import install_proxy_fix
     from coil.core.templating import install_template_helpers
     from coil.web import install as install_page_frame
 
@@ -62,6 +64,8 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     register_error_handlers(app)
     install_template_helpers(app)
     install_page_frame(app)
+    install_security_headers(app)
+    install_proxy_fix(app)
     return app
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 # Patch for eventlet / gevent before Flask and friends are imported (see coil.server).
@@ -177,6 +178,22 @@ def rotate_signing_key_command(institution_id: int) -> None:
     key = new_key(institution)
     db.session.commit()
     click.echo(f"new key {key.kid} for {institution.name}")
+@cli.command("backup")
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@with_appcontext
+def backup_command(folder: Path) -> None:
+    """Copy the SQLite database and the uploaded files into FOLDER, while the site runs."""
+    from flask import current_app
+
+    from coil.core.backup import BackupError, make_backup
+
+    config = current_app.config
+    try:
+        result = make_backup(config["SQLALCHEMY_DATABASE_URI"], config["STORAGE_PATH"], folder)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"Database: {result.database}")
+    click.echo(f"Files:    {result.files} copied to {result.folder / 'files'}")
 
 
 def main() -> None:

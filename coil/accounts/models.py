@@ -53,6 +53,9 @@ class User(UserMixin, TimestampMixin, Base):
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Part of the id in every session and remember-me cookie (see get_id): raising it ends
+    # them all at their next request or socket event (password change, reset, deactivation).
+    session_version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     institution: Mapped[Institution | None] = relationship("Institution", back_populates="users")
     languages: Mapped[list[UserLanguage]] = relationship(
@@ -66,6 +69,10 @@ class User(UserMixin, TimestampMixin, Base):
     def is_active(self) -> bool:  # type: ignore[override]
         """Tell Flask-Login whether this account may log in (also off when its school is)."""
         return self.active and (self.institution is None or self.institution.is_active)
+
+    def get_id(self) -> str:
+        """Return the session id Flask-Login stores: ``"<user id>.<session version>"``."""
+        return f"{self.id}.{self.session_version}"
 
     def has_role(self, *roles: Role) -> bool:
         """Tell whether the user has one of ``roles``."""

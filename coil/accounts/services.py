@@ -196,7 +196,26 @@ def change_password(user: User, current: str, new: str) -> None:
         raise ServiceError(_("Your current password is not right."), field="current") from None
     check_password_rules(new, user.email)
     user.password_hash = hash_password(new)
+    end_sessions(user)
     log.info("user %s changed their password", user.id)
+
+
+def end_sessions(user: User) -> None:
+    """End every session and remember-me cookie of ``user`` (API tokens stay valid).
+
+    Each takes effect at that browser's next request or socket event, when the user loader
+    finds an older session version; a view that keeps its own browser signed in logs in again.
+    """
+    user.session_version += 1
+    log.info("user %s: every session ended", user.id)
+
+
+def set_active(user: User, active: bool) -> None:
+    """Deactivate or reactivate an account; deactivating ends its sessions for good."""
+    if user.active and not active:
+        end_sessions(user)
+    user.active = active
+    log.info("user %s %s", user.id, "reactivated" if active else "deactivated")
 
 
 def _reset_serializer() -> URLSafeTimedSerializer:
@@ -267,6 +286,7 @@ def reset_password(token: str, new: str) -> User:
     user = user_for_reset_token(token)
     check_password_rules(new, user.email)
     user.password_hash = hash_password(new)
+    end_sessions(user)
     log.info("user %s reset their password", user.id)
     return user
 

@@ -16,12 +16,12 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 
-from coil.accounts import bp, services, tokens
+from coil.accounts import bp, services, throttle, tokens
 from coil.accounts import invitations as invites
 from coil.accounts.forms import (
     ApiTokenForm,
@@ -34,15 +34,16 @@ from coil.accounts.forms import (
     ProfileForm,
     ResetPasswordForm,
 )
-from coil.accounts.models import ApiToken, Invitation, Role, User
+from coil.accounts.models import ApiToken, Invitation, Role
 from coil.accounts.permissions import invitable_roles
+from coil.accounts.sessions import stay_signed_in
 from coil.core.db import rollback
 from coil.core.errors import ServiceError
 from coil.core.forms import form_status, refuse
 from coil.core.i18n import browser_timezone
 from coil.core.reference import timezone_choices
 from coil.core.safety import safe_next_url
-from coil.extensions import db, limiter, login_manager
+from coil.extensions import db, limiter
 
 
 @bp.app_context_processor
@@ -53,12 +54,6 @@ def _page_context() -> dict[str, Any]:
     locale_form = LocaleForm(formdata=None)  # never re-read the request (it may be too large)
     locale_form.locale.data = str(get_locale())
     return {"locale_form": locale_form, "can_invite": bool(invitable_roles(current_user))}
-
-
-@login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    """Load the logged-in user for Flask-Login (None logs a stale session out)."""
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
 
 
 def _login_limit() -> str:
@@ -73,15 +68,30 @@ def login() -> ResponseReturnValue:
         return redirect(url_for("home.index"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
-        if user is None:
+        wait = throttle.seconds_to_wait(form.email.data)
+        user = None if wait else services.authenticate(form.email.data, form.password.data)
+        if wait:
+            form.form_errors.append(_too_many_failures(wait))
+            page = render_template("accounts/login.html", form=form)
+            return page, 429, {"Retry-After": str(wait)}
+        elif user is None:
             form.form_errors.append(_("The e-mail address or password is not right."))
+            throttle.record_failure(form.email.data)
         else:
+            throttle.clear_failures(form.email.data)
             services.record_login(user)
             login_user(user, remember=form.remember.data)
             session.pop("locale", None)
             return redirect(safe_next_url(request.args.get("next")) or url_for("home.index"))
     return render_template("accounts/login.html", form=form), form_status(form)
+
+
+def _too_many_failures(wait: int) -> str:
+    return ngettext(
+        "Too many failed log-ins to this account. Try again in %(num)d second.",
+        "Too many failed log-ins to this account. Try again in %(num)d seconds.",
+        wait,
+    )
 
 
 @bp.route("/logout", methods=["POST"])
@@ -294,7 +304,8 @@ def change_password() -> ResponseReturnValue:
         except ServiceError as error:
             refuse(form, error)
         else:
-            flash(_("Your password is changed."), "success")
+            stay_signed_in(current_user._get_current_object())
+            flash(_("Your password is changed. You are signed out everywhere else."), "success")
             return redirect(url_for("accounts.profile"))
     return render_template(
         "accounts/profile.html",
@@ -304,6 +315,16 @@ def change_password() -> ResponseReturnValue:
         timezones=timezone_choices(),
         **_token_section(),
     ), form_status(form)
+
+
+@bp.route("/profile/sessions/end", methods=["POST"])
+@login_required
+def end_sessions() -> ResponseReturnValue:
+    """Sign out everywhere: end every session and remember-me cookie, this one included."""
+    services.end_sessions(current_user)
+    logout_user()
+    flash(_("You are signed out on every device. Log in again to continue."), "success")
+    return redirect(url_for("accounts.login"))
 
 
 @bp.route("/language", methods=["POST"])

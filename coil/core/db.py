@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from coil.core.errors import render_error
+from coil.core.errors import database_unavailable_page, render_error
 from coil.extensions import db
 
 log = logging.getLogger(__name__)
@@ -40,10 +40,8 @@ def install_request_transaction(app: Flask) -> None:
             )
             return app.make_response((body, code))
         except OperationalError:
-            session.rollback()
-            log.exception("database unavailable while committing")
-            body, code = render_error(503, _("The database is busy. Please try again shortly."))
-            return app.make_response((body, code))
+            log.error("database unavailable while committing", exc_info=True)
+            return app.make_response(database_unavailable_page())
         return response
 
 

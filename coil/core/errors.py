@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
 from flask import Flask, Response, jsonify, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import InterfaceError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger(__name__)
@@ -42,6 +44,7 @@ def _titles() -> dict[int, str]:
         413: _("The upload is too large"),
         429: _("Too many attempts"),
         500: _("Something went wrong on our side"),
+        503: _("The service is briefly unavailable"),
     }
 
 
@@ -56,6 +59,25 @@ def render_error(code: int, detail: str | None = None) -> tuple[Response | str, 
         response.mimetype = "application/problem+json"
         return response, code
     return render_template("errors/error.html", code=code, title=title, detail=detail), code
+
+
+RETRY_AFTER_SECONDS = 5
+
+
+def database_unavailable_page() -> tuple[Response | str, int, dict[str, str]]:
+    """Render the 503 page without touching the database (the viewer counts as anonymous)."""
+    from flask import g
+    from flask_login import AnonymousUserMixin
+
+    from coil.extensions import db
+
+    # The connection may be gone already; the pool replaces it (pool_pre_ping).
+    with contextlib.suppress(OperationalError, InterfaceError):
+        db.session.rollback()
+    # Page helpers ask who is signed in: answer "nobody" rather than ask the database again.
+    g._login_user = AnonymousUserMixin()
+    body, code = render_error(503, _("Please try again in a moment."))
+    return body, code, {"Retry-After": str(RETRY_AFTER_SECONDS)}
 
 
 def register_error_handlers(app: Flask) -> None:
@@ -75,6 +97,13 @@ def register_error_handlers(app: Flask) -> None:
         if error.code == 429:
             detail = _("Please wait a minute before trying again.")
         return render_error(error.code, detail)
+
+    @app.errorhandler(OperationalError)
+    @app.errorhandler(InterfaceError)
+    def database_unavailable(error: Exception) -> tuple[Response | str, int, dict[str, str]]:
+        # Log one line, not a traceback per request: during an outage every request fails.
+        log.error("database unavailable on %s %s: %s", request.method, request.path, error)
+        return database_unavailable_page()
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception) -> tuple[Response | str, int]:

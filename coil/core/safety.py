@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -11,8 +12,11 @@ MAX_DB_ID = 2**31 - 1  # the largest value of a database INTEGER id
 
 
 def safe_next_url(target: str | None) -> str | None:
-    """Return ``target`` if it is a path on this site, else None (no open redirects)."""
-    if not target:
+    """Return ``target`` if it is a path on this site, else None (no open redirects).
+
+    Control characters (CR/LF above all) are refused: they cannot go into a Location header.
+    """
+    if not target or any(unicodedata.category(c) == "Cc" for c in target):
         return None
     target = target.strip().replace("\\", "/")
     parts = urlsplit(target)

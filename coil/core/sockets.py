@@ -21,8 +21,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from flask import g
 from flask_babel import get_locale
 from flask_babel import gettext as _
+from flask_login import AnonymousUserMixin
+from sqlalchemy.exc import InterfaceError, OperationalError
 
 from coil.core.errors import ServiceError
 from coil.core.payloads import DB_ID_MAX, Field, Fields, check_payload, malformed
@@ -190,6 +193,10 @@ def socket_event(
                 return {"ok": True, **result}
             except ServiceError as error:
                 return failure(error.code, error.message)
+            except (OperationalError, InterfaceError) as error:
+                log.error("socket event %s: database unavailable: %s", name, error)
+                g._login_user = AnonymousUserMixin()  # choose the language without the database
+                return failure("busy", _("The server is briefly unavailable. Try again."))
             except Exception:
                 log.exception("socket event %s failed", name)
                 return failure("server_error", _("Something went wrong on our side. Try again."))

@@ -28,6 +28,7 @@ from coil.evidence.services import record
 from coil.exchanges.models import Exchange
 from coil.exchanges.signals import course_joined
 from coil.extensions import db
+from coil.spaces.content import ContentRefused, check_content, read_head
 from coil.spaces.models import TASK_STATUSES, Space, StoredFile, Task
 from coil.spaces.storage import Storage, TooLarge, get_storage, human_size
 from coil.teams.membership import people_of as exchange_people
@@ -196,6 +197,13 @@ def upload_file(
             field="file",
             code="type",
         )
+    head, stream = read_head(stream)
+    try:
+        check_content(head, extension)
+    except ContentRefused as refused:
+        log.info("upload %r refused by its content: %s", display_name(filename), refused.reason)
+        message = _content_message(refused.reason, extension)
+        raise ServiceError(message, field="file", code="content") from None
     storage = storage or get_storage()
     max_bytes = config["UPLOAD_MAX_BYTES"]
     try:
@@ -208,6 +216,13 @@ def upload_file(
             ),
             field="file",
             code="too_large",
+        ) from None
+    except OSError as error:  # disk full, storage unreachable: nothing was kept (see save)
+        log.error("upload to space %s could not be stored: %s", space.id, error)
+        raise ServiceError(
+            _("The file could not be stored just now. Nothing was saved; please try again later."),
+            field="file",
+            code="storage",
         ) from None
     try:
         stored = StoredFile(
@@ -234,6 +249,19 @@ def upload_file(
         actor.id,
     )
     return stored
+
+
+def _content_message(reason: str, extension: str) -> str:
+    if reason == "program":
+        return _("This file is a program: programs cannot be uploaded, whatever their name.")
+    if reason == "not_text":
+        return _("This file is named .%(ext)s but is not text.", ext=extension)
+    return _(
+        "This file is named .%(ext)s but its content is not a %(type)s file. Upload the file "
+        "in its real format, with its real extension.",
+        ext=extension,
+        type=extension.upper(),
+    )
 
 
 def delete_file(actor: User, stored: StoredFile, storage: Storage | None = None) -> None:

@@ -117,6 +117,14 @@ def chromium(live_server: LiveServer) -> Iterator[Any]:
             browser.close()
 
 
+CSP_MARKER = "CSP violation:"
+# Reported from the page itself too, in case a browser stops logging violations to the console.
+CSP_REPORTER = (
+    "document.addEventListener('securitypolicyviolation', (e) => console.error("
+    f"'{CSP_MARKER} ' + e.violatedDirective + ' blocked ' + e.blockedURI));"
+)
+
+
 class Person:
     """One signed-in browser context and its page."""
 
@@ -127,11 +135,19 @@ class Person:
         self.page = self.context.new_page()
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        # Pages run under the site's Content-Security-Policy: any violation fails the test.
+        self.context.add_init_script(CSP_REPORTER)
+        self.page.on("console", self._console)
         self.page.goto(server.url + "/login")
         self.page.fill("input[name=email]", self.email)
         self.page.fill("input[name=password]", PASSWORD)
         self.page.locator("main form button[type=submit]").click()
         self.page.wait_for_url(server.url + "/")
+
+    def _console(self, message: Any) -> None:
+        text = message.text
+        if "Content Security Policy" in text or text.startswith(CSP_MARKER):
+            self.errors.append(text)
 
     def open_room(self) -> Any:
         from playwright.sync_api import expect
@@ -168,4 +184,6 @@ def people(chromium: Any, live_server: LiveServer) -> Iterator[Any]:
     errors = [f"{p.name}: {e}" for p in opened for e in p.errors]
     for person in opened:
         person.close()
-    assert not errors, f"JavaScript errors: {errors}\nserver log:\n{live_server.tail()}"
+    assert not errors, (
+        f"JavaScript errors or CSP violations: {errors}\nserver log:\n{live_server.tail()}"
+    )
