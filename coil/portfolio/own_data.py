@@ -34,6 +34,7 @@ OWNER_COLUMNS = frozenset(
         "started_by_id",
         "student_id",
         "rater_id",
+        "requested_by_id",
     }
 )
 #: Tables without an owner column whose rows belong to an owned row: table -> (column, parent).

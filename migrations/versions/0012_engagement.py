@@ -1,7 +1,7 @@
 """Engagement: per-exchange inactivity days, and the digests sent (one per lecturer per day)
 
 Revision ID: 0012_engagement
-Revises: 0010_reflections
+Revises: 0011_assessment
 Create Date: 2026-12-05
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0012_engagement'
-down_revision = '0010_reflections'
+down_revision = '0011_assessment'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """Session versions: raising a user's ends every session and remember-me cookie
 
 Revision ID: 0013_sessions
-Revises: 0010_reflections
+Revises: 0012_engagement
 Create Date: 2026-12-05
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_sessions'
-down_revision = '0010_reflections'
+down_revision = '0012_engagement'
 branch_labels = None
 depends_on = None
 

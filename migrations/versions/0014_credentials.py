@@ -1,7 +1,7 @@
 """Micro-credentials: badges and their versions, awards (once per version, student and exchange), institutions' signing keys
 
 Revision ID: 0014_credentials
-Revises: 0010_reflections
+Revises: 0013_sessions
 Create Date: 2026-12-05 14:11:46.874370
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0014_credentials'
-down_revision = '0010_reflections'
+down_revision = '0013_sessions'
 branch_labels = None
 depends_on = None
 

@@ -2,7 +2,7 @@
 institutions' coordinates for the travel-emissions estimate
 
 Revision ID: 0015_reports
-Revises: 0010_reflections
+Revises: 0014_credentials
 Create Date: 2026-12-05 14:11:00.437876
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0015_reports'
-down_revision = '0010_reflections'
+down_revision = '0014_credentials'
 branch_labels = None
 depends_on = None
 

@@ -143,6 +143,10 @@ def test_every_column_that_names_a_person_is_decided_for_the_download():
     column to OWNER_COLUMNS, or here, with the reason it is not theirs."""
     not_owned = {
         "assignee_id",  # a task someone else created and gave them: the creator's row
+        "ratee_id",  # who was rated by a peer: the rating is the rater's, anonymous to them
+        "reopened_by_id",  # the lecturer who reopened an assessment window
+        "awarded_by_id",  # the lecturer who awarded a badge by hand (the award is the student's)
+        "revoked_by_id",
         "updated_by_id",  # the last editor of a shared agreement point
         "recorded_by_id",  # the lecturer who took attendance (the student's row is user_id)
         "responded_by_id",  # the partner lecturer who answered a proposal: the proposer's row
