@@ -178,6 +178,8 @@ def rotate_signing_key_command(institution_id: int) -> None:
     key = new_key(institution)
     db.session.commit()
     click.echo(f"new key {key.kid} for {institution.name}")
+
+
 @cli.command("backup")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
 @with_appcontext

@@ -173,11 +173,14 @@ def events_of(exchange_id: int, user_id: int) -> list[LedgerEvent]:
 
 def count_events_of(exchange_id: int, user_id: int) -> int:
     """Return how many events the ledger holds about one student in one exchange."""
-    return db.session.scalar(
-        select(func.count())
-        .select_from(LedgerEvent)
-        .where(LedgerEvent.exchange_id == exchange_id, LedgerEvent.actor_id == user_id)
-    ) or 0
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(LedgerEvent)
+            .where(LedgerEvent.exchange_id == exchange_id, LedgerEvent.actor_id == user_id)
+        )
+        or 0
+    )
 
 
 def events_page(exchange_id: int, user_id: int, offset: int, limit: int) -> list[LedgerEvent]:

@@ -281,6 +281,8 @@ def _assessment(main: Any, ids: dict[str, Any]) -> None:
     for kind in ("pre", "post", "peers"):
         assessment.reopen(main["lena"], main.exchange, kind, utcnow() + timedelta(days=30))
     ids["dewi_id"] = main["dewi"].id
+
+
 # -- reports (tests/authorization/test_reports.py) -----------------------------------------------
 # ``rjob`` an export Cora (NL) asked for, finished; ``fjob`` one the foreign exchange's
 # coordinator asked for, finished.
@@ -299,6 +301,8 @@ def _reports(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
     ids["fjob"] = export(foreign.coordinators["nl"])
     db.session.commit()
     report_jobs.run_pending()
+
+
 # -- credentials (tests/authorization/test_credentials.py) ---------------------------------------
 # ``badge``/``fbadge`` an approved badge of the exchange (issued by Lena's NL institution, so
 # Cora decides and revokes) and of the foreign one (Pieter's); ``pversion``/``fpversion`` a

@@ -63,9 +63,7 @@ def test_the_figures_are_what_the_ledger_recorded(kopi, db):
 
 
 def _reflect(kopi, db, text, *, include):
-    prompt = reflections.create_prompt(
-        kopi["lena"], kopi.exchange, prompt_data(texts={"en": text})
-    )
+    prompt = reflections.create_prompt(kopi["lena"], kopi.exchange, prompt_data(texts={"en": text}))
     version = reflections.submit(kopi["anna"], kopi.exchange, prompt, f"My answer to {text}")
     entry = db.session.get(ReflectionEntry, version.entry_id)
     reflections.set_sharing(kopi["anna"], entry, shared=False, in_portfolio=include)

@@ -136,7 +136,9 @@ def test_a_full_disk_gives_a_clear_message_and_no_record(app, login, world, db):
     assert db.session.query(StoredFile).count() == 0
     from coil.evidence.models import LedgerEvent
 
-    assert db.session.query(LedgerEvent).count() == 0  # no ledger entry for a file that is not there
+    assert (
+        db.session.query(LedgerEvent).count() == 0
+    )  # no ledger entry for a file that is not there
 
 
 def test_a_document_save_on_a_full_disk_is_a_503_and_keeps_the_old_version(
