@@ -79,6 +79,11 @@ class MemoryPresence:
         with self._lock:
             return set(self._rooms.get(room_id, {}).values())
 
+    def entries(self) -> dict[int, dict[str, int]]:
+        """Return a copy of every room's connections (``sid -> user id``)."""
+        with self._lock:
+            return {room_id: dict(sids) for room_id, sids in self._rooms.items()}
+
     def sweep(self) -> list[int]:
         return []
 
@@ -91,6 +96,7 @@ class RedisPresence:
         self.ttl = ttl
         self.process = uuid.uuid4().hex
         self._local = MemoryPresence()  # this process's own connections, for rooms_of
+        self._announce_again: list[int] = []
 
     def _room_key(self, room_id: int) -> str:
         return f"{PREFIX}:room:{room_id}"
@@ -98,9 +104,27 @@ class RedisPresence:
     def _process_key(self, process: str) -> str:
         return f"{PREFIX}:process:{process}"
 
-    def heartbeat(self) -> None:
-        """Tell other processes that this one is alive for another ``ttl`` seconds."""
-        self.redis.set(self._process_key(self.process), "1", ex=self.ttl)
+    def heartbeat(self) -> list[int]:
+        """Tell other processes that this one is alive for another ``ttl`` seconds.
+
+        If the heartbeat was gone (Redis restarted and lost everything, or this process stalled
+        past its ttl), write this process's connections back and return their rooms.
+        """
+        previous = self.redis.set(self._process_key(self.process), "1", ex=self.ttl, get=True)
+        return [] if previous is not None else self._republish()
+
+    def _republish(self) -> list[int]:
+        entries = self._local.entries()
+        if not entries:
+            return []
+        pipe = self.redis.pipeline()
+        for room_id, sids in entries.items():
+            values = {sid: f"{user_id}:{self.process}" for sid, user_id in sids.items()}
+            pipe.hset(self._room_key(room_id), mapping=values)  # type: ignore[arg-type]
+            pipe.sadd(f"{PREFIX}:rooms", room_id)
+        pipe.execute()
+        log.info("presence: rewrote this process's connections in %d rooms", len(entries))
+        return sorted(entries)
 
     def enter(self, room_id: int, sid: str, user_id: int) -> None:
         self._local.enter(room_id, sid, user_id)
@@ -144,12 +168,15 @@ class RedisPresence:
         return self._alive_entries(room_id)[0]
 
     def sweep(self) -> list[int]:
-        self.heartbeat()
-        changed = []
+        # Rooms rewritten after a Redis restart are announced now and once more at the next
+        # sweep: the other processes' subscriptions may not be back yet for the first one.
+        rewritten = self.heartbeat()
+        changed = [*rewritten, *(r for r in self._announce_again if r not in rewritten)]
+        self._announce_again = rewritten
         for raw in self.redis.smembers(f"{PREFIX}:rooms"):
             room_id = int(_text(raw))
             users, dropped = self._alive_entries(room_id)
-            if dropped:
+            if dropped and room_id not in changed:
                 changed.append(room_id)
             if not users and not self.redis.hlen(self._room_key(room_id)):
                 self.redis.srem(f"{PREFIX}:rooms", room_id)
