@@ -114,6 +114,17 @@ class TeamFigures:
     course_shares: dict[int, float] = field(default_factory=dict)  # course id -> message share
 
 
+#: Events that say someone was assessed or assessed themselves, not that they took part in the
+#: team's work: they count for no "active day" and no "last active" (a lecturer's rating of a
+#: silent student must not make them look active).
+NOT_ACTIVITY = (
+    kinds.SELF_ASSESSMENT,
+    kinds.PEER_EVALUATION,
+    kinds.RATING_RECEIVED,
+    kinds.BADGE_AWARDED,
+)
+
+
 def _count(kind: str) -> Any:
     return func.sum(case((LedgerEvent.kind == kind, 1), else_=0))
 
@@ -138,7 +149,7 @@ def _per_student(exchange_id: int) -> Any:
             _count(kinds.REFLECTION_SUBMITTED).label("reflections"),
             func.max(event.occurred_at).label("last_active"),
         )
-        .where(event.exchange_id == exchange_id)
+        .where(event.exchange_id == exchange_id, event.kind.notin_(NOT_ACTIVITY))
         .group_by(event.actor_id)
         .subquery("per_student")
     )

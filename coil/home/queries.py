@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from sqlalchemy import exists, or_, select
 
 from coil.accounts.models import AvailabilitySlot, User, UserLanguage
+from coil.assessment.queries import due_for as assessment_due_for
 from coil.chat.models import Room
 from coil.chat.rooms import rooms_for
 from coil.core.time import utcnow
@@ -182,11 +183,29 @@ def _ask_exchange_profile(user: User, exchanges: list[StudentExchange]) -> list[
     ]
 
 
+def _ask_assessments(user: User, exchanges: list[StudentExchange]) -> list[Ask]:
+    texts = {
+        "pre": _("Rate yourself on the rubric at the start of %(exchange)s."),
+        "post": _("Rate yourself on the rubric at the end of %(exchange)s."),
+        "peers": _("Evaluate your teammates in %(exchange)s."),
+    }
+    return [
+        Ask(
+            texts[due.kind] % {"exchange": due.exchange.title},
+            url_for("assessment.mine", exchange_id=due.exchange.id),
+            due.closes,
+        )
+        for due in assessment_due_for(user)
+        if due.kind in texts
+    ]
+
+
 # Each function answers what one part of the platform asks of a student now; add more here.
 STUDENT_ASKS: list[Callable[[User, list[StudentExchange]], list[Ask]]] = [
     _ask_availability,
     _ask_languages,
     _ask_exchange_profile,
+    _ask_assessments,
 ]
 
 

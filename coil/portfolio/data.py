@@ -7,7 +7,7 @@ database (a handful of aggregate queries), never by loading events.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -20,6 +20,7 @@ from coil.evidence.kinds import KINDS
 from coil.evidence.models import LedgerEvent
 from coil.exchanges.models import Enrolment, Exchange
 from coil.extensions import db
+from coil.portfolio.sections import Evidence, evidence_of
 from coil.reflections.models import ReflectionEntry
 from coil.reflections.queries import portfolio_entries
 
@@ -75,7 +76,7 @@ class Portfolio:
     active_days: int
     reflections: list[ReflectionEntry]
     generated_at: datetime
-    sections: dict[str, Any] = field(default_factory=dict)  # added by the domains above
+    evidence: Evidence | None = None  # rubric assessment, peer evaluation, badges
 
     @property
     def partners(self) -> list[Member]:
@@ -174,4 +175,5 @@ def portfolio_of(exchange: Exchange, student: User, enrolment: Enrolment) -> Por
         active_days=days,
         reflections=portfolio_entries(student, exchange),
         generated_at=utcnow(),
+        evidence=evidence_of(exchange, student),
     )

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Callable, Sequence
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -35,6 +34,7 @@ from reportlab.platypus import (
 
 from coil.core.templating import country_name, when
 from coil.portfolio.data import Portfolio
+from coil.portfolio.sections import Evidence
 from coil.rubrics.text import localised
 
 BRAND = colors.HexColor("#0b5394")
@@ -129,10 +129,56 @@ def _plain(markdown: str) -> str:
     return re.sub(r"\[([^\]]*)\]\(([^)]*)\)", r"\1 (\2)", text).strip()
 
 
-Section = Callable[[Portfolio, dict[str, ParagraphStyle]], list[Any]]
+def _evidence(ev: Evidence, styles: dict[str, ParagraphStyle], width: float) -> list[Any]:
+    """The rubric assessment, the peer-evaluation aggregate and the badges."""
+    story: list[Any] = [_p(_("Intercultural competence, assessed"), styles["h2"])]
+    story.append(
+        _p(
+            _(
+                "Levels on the exchange's rubric, 0 (below Benchmark) to 4 (Capstone): the "
+                "student's own, at the start and at the end, and each lecturer's rating. "
+                "Evidence, not a grade."
+            ),
+            styles["small"],
+        )
+    )
+    head = [_("Dimension"), _("Self, start"), _("Self, end"), _("Change")]
+    head += [_("Rated by %(name)s", name=name) for name in ev.raters]
+
+    def level(value: int | None) -> str:
+        return "–" if value is None else str(value)
+
+    rows = [head] + [
+        [
+            row.name,
+            level(row.pre),
+            level(row.post),
+            "–" if row.change is None else f"{row.change:+d}",
+            *[str(value) for value in row.ratings],
+        ]
+        for row in ev.rubric
+    ]
+    rest = (width - 60 * mm) / (len(head) - 1)
+    story.append(_table(rows, [60 * mm] + [rest] * (len(head) - 1), styles))
+    story.append(_p(_("Peer evaluation"), styles["h3"]))
+    if ev.peer_overall is None:
+        story.append(
+            _p(_("Shown once at least two teammates have evaluated the student."), styles["body"])
+        )
+    else:
+        peers = [[_("Teamwork dimension"), _("Mean")]]
+        peers += [[str(name), format_decimal(mean, "0.0")] for name, mean in ev.peer_means]
+        peers.append([_("Overall"), format_decimal(ev.peer_overall, "0.0")])
+        story.append(_table(peers, [100 * mm, width - 100 * mm], styles, numbers=True))
+    story.append(_p(_("Badges"), styles["h2"]))
+    if not ev.badges:
+        story.append(_p(_("No badge in this exchange yet."), styles["body"]))
+    for name, at in ev.badges:
+        story.append(_p(f"{name} · {when(at)}", styles["body"]))
+    return story
 
 
-def render_pdf(portfolio: Portfolio, verify_url: str, extra: Sequence[Section] = ()) -> bytes:
+def render_pdf(portfolio: Portfolio, verify_url: str) -> bytes:
     """Render ``portfolio`` as A4 PDF bytes, in the current request's language and zone."""
     styles = _styles()
     width = A4[0] - 40 * mm
@@ -184,8 +230,8 @@ def render_pdf(portfolio: Portfolio, verify_url: str, extra: Sequence[Section] =
         story.append(Spacer(1, 3 * mm))
         story.append(_table(contributions, [100 * mm, width - 100 * mm], styles, numbers=True))
 
-    for section in extra:
-        story.extend(section(portfolio, styles))
+    if portfolio.evidence is not None:
+        story.extend(_evidence(portfolio.evidence, styles, width))
 
     story.append(_p(_("Reflections the student chose to include"), styles["h2"]))
     if not portfolio.reflections:

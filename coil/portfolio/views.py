@@ -97,6 +97,10 @@ def html(exchange_id: int, user_id: int) -> ResponseReturnValue:
         headers={
             "Content-Disposition": f'attachment; filename="{_filename(portfolio, "html")}"',
             "Cache-Control": "private, no-store",
+            # a self-contained file: its own <style>, nothing else, no script at all
+            "Content-Security-Policy": (
+                "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'"
+            ),
         },
     )
 

@@ -14,6 +14,7 @@ from coil.extensions import socketio
 WITHOUT_ROWS = {
     "static": "the app's own CSS, JavaScript and images: public by design",
     "vendor.vendor": "npm packages' browser files (coil/core/assets.py): public by design",
+    "vendor.favicon": "the site icon (coil/core/assets.py): public by design",
 }
 # Socket.IO events with no row: the connection's own life cycle (test_sockets.py checks that
 # anonymous visitors cannot connect).

@@ -135,16 +135,18 @@ def test_revocation_keeps_the_reason_and_tells_the_student(kopi, badge, db):
     assert queries.revoked_uids(badge.institution_id) == [(made.uid, "Awarded by mistake")]
 
 
-def test_the_demo_has_an_approved_badge_awarded_twice(app, db):
+def test_the_demo_has_an_approved_badge_awarded_by_its_rules(app, db):
     seed_demo()
+    count = len(awards(db))
     seed_demo()  # loading twice adds nothing
     made = awards(db)
-    assert sorted(a.method for a in made) == ["manual", "rules"]
+    assert len(made) == count
     assert {a.version.status for a in made} == {"approved"}
-    assert {a.student.email for a in made} == {
-        "lotte@amstelland.example",
-        "daan@amstelland.example",
-    }
+    # the demo's six weeks of history meet the rules for several students, Lotte and Daan among
+    # them; a student is awarded once, by the rules or (where they fall short) by hand
+    emails = [a.student.email for a in made]
+    assert len(emails) == len(set(emails))
+    assert {"lotte@amstelland.example", "daan@amstelland.example"} <= set(emails)
 
 
 def test_the_commands_award_and_rotate(kopi, badge, app, db):

@@ -61,7 +61,7 @@ def test_times_are_shown_in_the_viewers_zone(client, auth, factory, db):
     db.session.commit()
     # Log in through the form would overwrite last_login_at; use the session directly.
     with client.session_transaction() as session:
-        session["_user_id"] = str(user.id)
+        session["_user_id"] = user.get_id()
         session["_fresh"] = True
     page = client.get("/profile").get_data(as_text=True)
     assert re.search(r"Mar 2, 2026, 8:30:00\W*AM", page), "UTC 23:30 is 08:30 next day in Tokyo"

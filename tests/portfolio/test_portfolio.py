@@ -167,3 +167,26 @@ def test_every_column_that_names_a_person_is_decided_for_the_download():
     assert not undecided
     assert {o.table.name for o in owned_tables()} >= {"messages", "ledger_events", "enrolments"}
     assert is_secret("password_hash") and is_secret("token_digest") and not is_secret("body")
+
+
+def test_the_rubric_change_is_shown_on_the_page_and_in_the_pdf(kopi, client, auth, db):
+    from coil.assessment.models import SelfAssessment
+    from coil.rubrics.services import rubric_of
+
+    anna, x = kopi["anna"], kopi.exchange
+    first = rubric_of(x).dimensions[0]
+    db.session.add(
+        SelfAssessment(exchange_id=x.id, student_id=anna.id, stage="pre", levels={first.key: 1})
+    )
+    db.session.add(
+        SelfAssessment(exchange_id=x.id, student_id=anna.id, stage="post", levels={first.key: 3})
+    )
+    db.session.commit()
+    auth.login(anna.email)
+    page = client.get(f"/exchanges/{x.id}/portfolio/{anna.id}").get_data(as_text=True)
+    row = page[page.index(first.name["en"]) :].split("</tr>")[0]
+    assert ">1<" in row and ">3<" in row and ">+2<" in row
+    pdf = client.get(f"/exchanges/{x.id}/portfolio/{anna.id}.pdf")
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "Intercultural competence, assessed" in text and "+2" in text
+    assert "Shown once at least two teammates" in text  # one evaluation or none: no aggregate
