@@ -20,7 +20,7 @@ from coil.core.time import is_timezone, local, utcnow
 from coil.core.weekly import WeeklySlot
 from coil.exchanges.models import Enrolment, Exchange
 from coil.extensions import db
-from coil.schedule import bp, findtime, ical, services
+from coil.schedule import bp, feeds, findtime, ical, services
 from coil.schedule.forms import (
     WHOLE_EXCHANGE,
     AttendanceForm,
@@ -266,9 +266,9 @@ def ics(session_id: int) -> ResponseReturnValue:
 @bp.route("/feed/<token>.ics")
 def feed(token: str) -> ResponseReturnValue:
     """Serve a person's calendar feed; the secret token in the address is the only key."""
-    user = services.feed_owner(token) or abort(404)
+    user = feeds.feed_owner(token) or abort(404)
     body = ical.calendar_bytes(
-        services.feed_sessions(user),
+        feeds.feed_sessions(user),
         _("COIL sessions – %(name)s", name=user.name),
         _link,
         feed=True,
@@ -283,7 +283,7 @@ def calendar() -> ResponseReturnValue:
     form = ConfirmForm()
     address = None
     if form.validate_on_submit():
-        token = services.issue_feed_token(current_user)
+        token = feeds.issue_feed_token(current_user)
         address = site_url("schedule.feed", token=token)
     webcal = "webcal://" + address.split("://", 1)[1] if address else None
     return render_template(
@@ -291,7 +291,7 @@ def calendar() -> ResponseReturnValue:
         form=form,
         address=address,
         webcal=webcal,
-        has_feed=services.has_feed(current_user),
+        has_feed=feeds.has_feed(current_user),
     )
 
 

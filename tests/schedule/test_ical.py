@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar
 
-from coil.schedule import services
+from coil.schedule import feeds, services
 from tests.schedule.conftest import AMS, MEX
 
 
@@ -86,7 +86,7 @@ def test_renewing_the_address_kills_the_old_one(world, client, auth):
 
 
 def test_a_wrong_token_is_404(world, client, db):
-    services.issue_feed_token(world.anna)
+    feeds.issue_feed_token(world.anna)
     db.session.commit()
     assert client.get("/sessions/feed/not-the-token.ics").status_code == 404
     assert client.get(f"/sessions/feed/{'x' * 300}.ics").status_code == 404

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from coil.core.errors import ServiceError
 from coil.core.time import local
-from coil.schedule import services
+from coil.schedule import feeds, services
 from coil.schedule.models import Attendance, CalendarFeed, LiveSession
 from tests.schedule.conftest import AMS, MEX
 
@@ -116,16 +116,16 @@ def test_attendance_rules(world):
 
 
 def test_feed_token_is_stored_hashed_and_renewing_kills_the_old_one(world, db):
-    first = services.issue_feed_token(world.anna)
+    first = feeds.issue_feed_token(world.anna)
     db.session.commit()
     stored = db.session.scalar(select(CalendarFeed.token_hash))
-    assert stored == services.feed_token_hash(first) and first not in stored
-    assert services.feed_owner(first) == world.anna
-    second = services.issue_feed_token(world.anna)
+    assert stored == feeds.feed_token_hash(first) and first not in stored
+    assert feeds.feed_owner(first) == world.anna
+    second = feeds.issue_feed_token(world.anna)
     db.session.commit()
-    assert services.feed_owner(first) is None
-    assert services.feed_owner(second) == world.anna
-    assert services.feed_owner("") is None
+    assert feeds.feed_owner(first) is None
+    assert feeds.feed_owner(second) == world.anna
+    assert feeds.feed_owner("") is None
 
 
 def test_planning_a_team_session_sends_no_live_event(world, db, emitted):
