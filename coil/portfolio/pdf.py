@@ -142,7 +142,7 @@ def _evidence(ev: Evidence, styles: dict[str, ParagraphStyle], width: float) -> 
             styles["small"],
         )
     )
-    head = [_("Dimension"), _("Self, start"), _("Self, end"), _("Change")]
+    head = [_("Dimension"), _("Self, start"), _("Self, end"), _("Change, start to end")]
     head += [_("Rated by %(name)s", name=name) for name in ev.raters]
 
     def level(value: int | None) -> str:
