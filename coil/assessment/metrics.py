@@ -14,9 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
-import krippendorff
 import numpy as np
-from sklearn.metrics import cohen_kappa_score
 
 Ratings = Mapping[int, Mapping[int, int]]  # unit -> rater -> level
 
@@ -65,6 +63,8 @@ def weighted_kappa(
         return None  # no variation: chance agreement is total and kappa is undefined
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
+        from sklearn.metrics import cohen_kappa_score  # SciPy: loaded when first needed
+
         value = cohen_kappa_score(first, second, labels=list(scale), weights="linear")
     return None if math.isnan(value) else float(value)
 
@@ -81,6 +81,8 @@ def ordinal_alpha(ratings: Ratings, scale: Sequence[int]) -> float | None:
     for column, unit in enumerate(units):
         for rater, level in shared[unit].items():
             data[raters.index(rater), column] = level
+    import krippendorff  # loaded when first needed, as scikit-learn above
+
     value = krippendorff.alpha(
         reliability_data=data, level_of_measurement="ordinal", value_domain=list(scale)
     )
