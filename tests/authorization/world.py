@@ -43,6 +43,7 @@ from coil.extensions import db
 from coil.institutions.services import set_partner_relation
 from coil.notifications.services import notify_user
 from coil.pairings.services import propose
+from coil.schedule import feeds
 from coil.schedule import services as schedule
 from coil.spaces import documents as space_documents
 from coil.spaces import services as spaces
@@ -153,7 +154,7 @@ def build(factory: Factory) -> MatrixWorld:
         ids["session_b"] = session(lena, exchange, main.teams[1])
         ids["xsession"] = session(lena, exchange, None)
         ids["fsession"] = session(pieter, fexchange, foreign.teams[0])
-        ids["feed"] = schedule.issue_feed_token(anna)
+        ids["feed"] = feeds.issue_feed_token(anna)
         # Prompt cards.
         ids["card"] = create_card(lena, exchange, "icebreaker", "What do you cook?", None).id
         ids["fcard"] = create_card(pieter, fexchange, "icebreaker", "Where is home?", None).id
