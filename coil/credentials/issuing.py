@@ -11,10 +11,12 @@ import hmac
 from datetime import datetime
 
 from flask import current_app
+from flask_babel import force_locale
 from joserfc import jwt
 
 from coil.core.safety import site_url
 from coil.credentials import keys, ob3
+from coil.credentials.evidence import evidence_of
 from coil.credentials.models import Award, BadgeVersion
 from coil.institutions.models import Institution
 from coil.rubrics.services import rubric_of
@@ -81,6 +83,11 @@ def version_input(version: BadgeVersion) -> ob3.AchievementInput:
 def credential_input(award: Award) -> ob3.CredentialInput:
     """Return what ``award``'s credential says, as plain data."""
     institution = award.version.badge.institution
+    language = award.exchange.working_language
+    if language not in current_app.config["LANGUAGES"]:
+        language = "en"
+    with force_locale(language):
+        evidence = evidence_of(award, language)
     return ob3.CredentialInput(
         id=site_url("credentials.badge_page", uid=award.uid),
         badge=version_input(award.version),
@@ -90,6 +97,7 @@ def credential_input(award: Award) -> ob3.CredentialInput:
         valid_until=award.valid_until,
         status_url=site_url("credentials.revocations", institution_id=institution.id),
         did=award.subject_did,
+        evidence=evidence,
     )
 
 

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from coil.accounts.models import User
     from coil.exchanges.models import Exchange
     from coil.institutions.models import Institution
+    from coil.reflections.models import ReflectionEntry
 
 VERSION_STATUSES = ("draft", "submitted", "approved", "rejected")
 
@@ -127,10 +128,28 @@ class Award(TimestampMixin, Base):
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     revocation_reason: Mapped[str | None] = mapped_column(Text)
+    # what the record showed for each rule when the badge was awarded by the rules
+    observed: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
 
     version: Mapped[BadgeVersion] = relationship("BadgeVersion")
     student: Mapped[User] = relationship("User", foreign_keys=[student_id])
     exchange: Mapped[Exchange] = relationship("Exchange")
+    evidence: Mapped[list[ReflectionEntry]] = relationship(
+        "ReflectionEntry", secondary="award_evidence", order_by="ReflectionEntry.id"
+    )
+
+
+class AwardEvidence(Base):
+    """A portfolio entry the holder made public as evidence for one of their badges."""
+
+    __tablename__ = "award_evidence"
+
+    award_id: Mapped[int] = mapped_column(
+        ForeignKey("awards.id", ondelete="CASCADE"), primary_key=True
+    )
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("reflection_entries.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
 
 
 class SigningKey(TimestampMixin, Base):

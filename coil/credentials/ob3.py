@@ -76,6 +76,17 @@ class AchievementInput:
 
 
 @dataclass(frozen=True)
+class EvidenceInput:
+    """One piece of evidence: a page the holder made public (``url``), or what the record
+    showed when the badge was awarded (no ``url``)."""
+
+    name: str
+    narrative: str
+    url: str | None = None
+    genre: str | None = None
+
+
+@dataclass(frozen=True)
 class CredentialInput:
     """One award: the badge version, the learner, the dates and the status list."""
 
@@ -87,6 +98,7 @@ class CredentialInput:
     status_url: str
     valid_until: datetime | None = None
     did: str | None = None
+    evidence: list[EvidenceInput] = field(default_factory=list)
 
 
 def stamp(moment: datetime) -> str:
@@ -226,4 +238,16 @@ def build_credential(data: CredentialInput) -> dict:
     }
     if data.valid_until is not None:
         credential["validUntil"] = stamp(data.valid_until)
+    if data.evidence:
+        credential["evidence"] = [evidence_object(item) for item in data.evidence]
     return credential
+
+
+def evidence_object(item: EvidenceInput) -> dict:
+    """Return one OB 3.0 ``Evidence`` object."""
+    document: dict = {"type": ["Evidence"], "name": item.name, "narrative": item.narrative}
+    if item.url:
+        document["id"] = item.url
+    if item.genre:
+        document["genre"] = item.genre
+    return document

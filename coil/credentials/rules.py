@@ -97,3 +97,23 @@ def rule_met(rule: dict[str, Any], facts: Facts) -> bool:
 def all_met(rules: list[dict[str, Any]], facts: Facts) -> bool:
     """Tell whether every rule holds; a badge without rules is never awarded automatically."""
     return bool(rules) and all(rule_met(rule, facts) for rule in rules)
+
+
+def observed(rule: dict[str, Any], facts: Facts) -> dict[str, Any]:
+    """Return what ``facts`` show for one (normalised) rule, beside what it asks: the record an
+    award keeps of why it was made, as plain data (``kind``, the rule's numbers, ``seen``)."""
+    kind = rule["kind"]
+    if kind == "sessions":
+        seen: dict[str, Any] = {"count": facts.sessions}
+    elif kind == "tasks":
+        seen = {"count": facts.tasks}
+    elif kind == "reflections":
+        seen = {
+            "count": len(facts.reflection_prompts),
+            "dimensions": len(facts.reflection_dimensions),
+        }
+    elif kind == "self_assessment":
+        seen = {"done": rule["stage"] in facts.self_assessments}
+    else:
+        seen = {"count": sum(1 for lvl in facts.best_levels.values() if lvl >= rule["level"])}
+    return {**rule, "seen": seen}

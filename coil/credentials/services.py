@@ -24,12 +24,13 @@ from coil.core.time import utcnow
 from coil.credentials import queries
 from coil.credentials.image import ImageRefused, badge_svg, clean_png
 from coil.credentials.models import Award, Badge, BadgeVersion
-from coil.credentials.rules import RuleError, all_met, check_rules
+from coil.credentials.rules import RuleError, all_met, check_rules, observed
 from coil.evidence import kinds
 from coil.evidence.services import record
 from coil.exchanges.models import Exchange, ExchangePhase
 from coil.extensions import db
 from coil.notifications.services import notify_user
+from coil.reflections.queries import portfolio_entries
 
 log = logging.getLogger(__name__)
 
@@ -150,6 +151,7 @@ def award(
     *,
     by: User | None = None,
     justification: str | None = None,
+    seen: list[dict[str, Any]] | None = None,
     now: datetime | None = None,
 ) -> Award | None:
     """Award ``version`` to a student, unless they have it already; return the new award."""
@@ -167,6 +169,7 @@ def award(
         method="manual" if by else "rules",
         justification=justification,
         awarded_by_id=by.id if by else None,
+        observed=seen or [],
     )
     try:
         with db.session.begin_nested():  # a concurrent award of the same makes this one void
@@ -208,8 +211,10 @@ def award_by_rules(exchange: Exchange) -> list[Award]:
         if version is None:
             continue
         for student_id in students:
-            if all_met(version.rules, facts[student_id]):
-                new = award(version, student_id, exchange)
+            fact = facts[student_id]
+            if all_met(version.rules, fact):
+                seen = [observed(rule, fact) for rule in version.rules]
+                new = award(version, student_id, exchange, seen=seen)
                 if new is not None:
                     made.append(new)
     return made
@@ -270,3 +275,18 @@ def set_public(student: User, award_: Award, *, public: bool, did: str | None = 
         award_.subject_did = did or None
     db.session.flush()
     log.info("user %s set award %s public=%s", student.id, award_.id, public)
+
+
+def set_evidence(student: User, award_: Award, entry_ids: list[int]) -> None:
+    """Make the chosen portfolio entries of the award's exchange public as its evidence (the
+    rest private again). Only the holder's own submitted portfolio entries can be chosen."""
+    mine = {entry.id: entry for entry in portfolio_entries(student, award_.exchange)}
+    unknown = set(entry_ids) - set(mine)
+    if unknown:
+        raise ServiceError(
+            _("Choose among the reflections you put in your portfolio for this exchange."),
+            field="entry",
+        )
+    award_.evidence = [mine[entry_id] for entry_id in sorted(set(entry_ids))]
+    db.session.flush()
+    log.info("user %s set %d evidence entries on award %s", student.id, len(entry_ids), award_.id)

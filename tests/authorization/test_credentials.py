@@ -74,9 +74,13 @@ ROWS = [
     get("/credentials", everyone(200)),
     post("/credentials/{award}/sharing", allow(302, STUDENT), data={"public": "y"}),
     post("/credentials/{faward}/sharing", allow(302), data={"public": "y"}),
+    post("/credentials/{award}/evidence", allow(302, STUDENT), data={}),
+    post("/credentials/{faward}/evidence", allow(302), data={}),
     # public documents and the verifier
     public("/badges/c/{uid}"),
     get("/badges/c/not-a-badge", everyone(404, anon=404)),
+    public("/badges/c/{uid}/evidence/{rentry}"),
+    get("/badges/c/{uid}/evidence/{bentry}", everyone(404, anon=404)),
     public("/badges/c/{uid}/credential.json"),
     public("/badges/c/{uid}/credential.jwt"),
     public("/badges/c/{uid}/ob2.json"),

@@ -309,12 +309,13 @@ def _reports(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
 # Cora decides and revokes) and of the foreign one (Pieter's); ``pversion``/``fpversion`` a
 # version waiting for approval in each; ``award``/``faward`` Anna's and the foreign Anna's
 # awards (``uid`` the public identifier of Anna's); ``bversion`` the approved version;
-# ``kid`` the NL institution's signing key.
+# ``kid`` the NL institution's signing key; Anna's ``rentry`` is her award's public evidence.
 
 
 def _credentials(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
     from coil.credentials import keys
     from coil.credentials import services as credentials
+    from coil.credentials.models import AwardEvidence
 
     def badge(lecturer: Any, coordinator: Any, exchange: Any, name: str) -> Any:
         data = credentials.BadgeData(
@@ -341,5 +342,7 @@ def _credentials(main: Any, foreign: Any, ids: dict[str, Any]) -> None:
     faward = credentials.award(theirs.latest, foreign["anna"].id, foreign.exchange)
     assert award is not None and faward is not None
     ids["award"], ids["uid"], ids["faward"] = award.id, award.uid, faward.id
+    # Anna made her reflection public as the badge's evidence (``rentry``, see reflections)
+    db.session.add(AwardEvidence(award_id=award.id, entry_id=ids["rentry"]))
     ids["kid"] = keys.signing_key(ours.institution).kid
     keys.signing_key(theirs.institution)

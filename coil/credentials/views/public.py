@@ -9,10 +9,12 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from flask import abort, jsonify, render_template
+from flask_babel import get_locale
 from werkzeug.wrappers import Response
 
+from coil.core.markdown import render_markdown
 from coil.core.safety import site_url
-from coil.credentials import bp, exports, issuing, keys, queries
+from coil.credentials import bp, evidence, exports, issuing, keys, queries
 from coil.credentials.models import Award, BadgeVersion
 from coil.credentials.ob3 import issuer_profile
 from coil.extensions import db
@@ -62,6 +64,24 @@ def badge_page(uid: str) -> str:
         award=award,
         version=award.version,
         linkedin=linkedin_link(award),
+        evidence=evidence.evidence_of(award, str(get_locale())),
+    )
+
+
+@bp.get("/badges/c/<uid>/evidence/<int:entry_id>")
+def evidence_page(uid: str, entry_id: int) -> str:
+    """Show a portfolio entry the holder made public as evidence for this badge (only those)."""
+    award = _award(uid)
+    entry = next((e for e in award.evidence if e.id == entry_id), None)
+    if entry is None or entry.latest is None:
+        abort(404)
+    return render_template(
+        "credentials/evidence_page.html",
+        award=award,
+        version=award.version,
+        entry=entry,
+        title=evidence.entry_title(entry, str(get_locale())),
+        markdown=render_markdown,
     )
 
 
