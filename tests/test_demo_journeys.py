@@ -199,3 +199,46 @@ def test_every_account_the_readme_names_exists(demo):
     assert len(emails) >= 8
     for email in emails:
         assert find_user_by_email(email) is not None, email
+
+
+def test_the_badge_journey_valeria_earns_it_pieter_checks_sanne_revokes(demo, client, auth):
+    """README, micro-credentials: Valeria does her closing self-assessment, Pieter checks the
+    rules, she holds the badge, its credential verifies, Sanne revokes it with a reason."""
+    from coil.credentials.models import Award, Badge
+    from coil.extensions import db
+
+    valeria = find_user_by_email("valeria@utvalle.example")
+    badge = db.session.scalars(select(Badge)).one()
+    holders = {a.student.email for a in db.session.scalars(select(Award))}
+    assert "valeria@utvalle.example" not in holders and len(holders) == 6
+    x = badge.exchange_id
+
+    _login(client, auth, "valeria@utvalle.example")
+    form = f"/exchanges/{x}/assessment/self/post"
+    fields = set(re.findall(r'name="(d_[a-z_]+)"', client.get(form).get_data(as_text=True)))
+    assert len(fields) >= 5
+    done = auth.post(form, dict.fromkeys(fields, "2"), form)
+    assert done.status_code == 302
+
+    _login(client, auth, "pieter@amstelland.example")
+    assert (
+        auth.post(f"/exchanges/{x}/badges/check", {}, f"/exchanges/{x}/badges").status_code == 302
+    )
+    award = db.session.scalars(select(Award).where(Award.student_id == valeria.id)).one()
+    assert {item["kind"] for item in award.observed} == {"sessions", "self_assessment"}
+
+    _login(client, auth, "valeria@utvalle.example")
+    assert "Intercultural Marketing Collaborator" in client.get("/credentials").get_data(True)
+    token = client.get(f"/badges/c/{award.uid}/credential.jwt").get_data(as_text=True)
+    auth.logout()
+    verdict = client.post("/verify.json", json={"credential": token}).get_json()
+    assert verdict["status"] == "valid", verdict
+
+    _login(client, auth, "sanne@amstelland.example")
+    revoked = auth.post(
+        f"/awards/{award.id}/revoke", {"reason": "Awarded by mistake"}, f"/exchanges/{x}/badges"
+    )
+    assert revoked.status_code == 302
+    auth.logout()
+    verdict = client.post("/verify.json", json={"credential": token}).get_json()
+    assert verdict["status"] == "revoked" and "Awarded by mistake" in str(verdict)

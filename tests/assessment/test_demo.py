@@ -1,5 +1,6 @@
 """The demo's assessment data: both self-assessments, two raters who mostly agree, and peer
-evaluations in which a clique and an overconfident student are flagged; windows closed again."""
+evaluations in which a clique and an overconfident student are flagged; windows closed again.
+Valeria's closing self-assessment is left for the README's badge journey."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def test_the_demo_assessment_shows_agreement_and_flags(app, db):
     seed_demo()  # loading twice adds nothing
     exchange = db.session.scalar(select(Team).where(Team.name == "Team Tulip")).exchange
     stages = list(db.session.scalars(select(SelfAssessment.stage)))
-    assert sorted(stages) == ["post"] * 8 + ["pre"] * 8
+    assert sorted(stages) == ["post"] * 7 + ["pre"] * 8  # Valeria's closing one is still to do
     assert len(list(db.session.scalars(select(LecturerRating)))) == 16
     found = queries.agreement(exchange)["empathy"]
     assert (found.statistic, found.units) == ("kappa", 8) and found.value is not None
