@@ -228,7 +228,14 @@ def test_the_badge_journey_valeria_earns_it_pieter_checks_sanne_revokes(demo, cl
     assert {item["kind"] for item in award.observed} == {"sessions", "self_assessment"}
 
     _login(client, auth, "valeria@utvalle.example")
-    assert "Intercultural Marketing Collaborator" in client.get("/credentials").get_data(True)
+    wallet = client.get("/credentials").get_data(as_text=True)
+    assert "Intercultural Marketing Collaborator" in wallet
+    mine = re.findall(r'name="entry" value="(\d+)"', wallet)
+    assert len(mine) == 2, "her two portfolio reflections can be shown as evidence"
+    ticked = auth.post(f"/credentials/{award.id}/evidence", {"entry": mine[0]}, "/credentials")
+    assert ticked.status_code == 302
+    page = client.get(f"/badges/c/{award.uid}").get_data(as_text=True)
+    assert f"/badges/c/{award.uid}/evidence/{mine[0]}" in page
     token = client.get(f"/badges/c/{award.uid}/credential.jwt").get_data(as_text=True)
     auth.logout()
     verdict = client.post("/verify.json", json={"credential": token}).get_json()

@@ -10,9 +10,10 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from coil.core.safety import site_url
-from coil.credentials.models import Award
+from coil.credentials.models import Award, BadgeVersion
 from coil.credentials.ob3 import EvidenceInput
 from coil.reflections.models import ReflectionEntry
+from coil.rubrics.services import rubric_of
 from coil.rubrics.text import localised
 
 EXCERPT = 280  # characters of a reflection quoted in the credential; its page has all of it
@@ -27,6 +28,38 @@ def rule_name(item: dict[str, Any]) -> str:
         "self_assessment": _("Self-assessment"),
         "rating": _("Lecturer's rating"),
     }.get(item.get("kind", ""), _("Participation record"))
+
+
+def rule_text(rule: dict[str, Any]) -> str:
+    """Return what one rule asks, in words."""
+    kind = rule.get("kind")
+    if kind == "sessions":
+        return ngettext(
+            "Present at %(num)d or more live session",
+            "Present at %(num)d or more live sessions",
+            int(rule.get("min", 0)),
+        )
+    if kind == "tasks":
+        return ngettext(
+            "%(num)d or more team task completed",
+            "%(num)d or more team tasks completed",
+            int(rule.get("min", 0)),
+        )
+    if kind == "reflections":
+        return _(
+            "Reflections on %(min)d or more prompts, covering %(want)d or more rubric dimensions",
+            min=rule.get("min", 0),
+            want=rule.get("dimensions", 0),
+        )
+    if kind == "self_assessment":
+        if rule.get("stage") == "pre":
+            return _("The self-assessment at the start of the exchange done")
+        return _("The self-assessment at the end of the exchange done")
+    return _(
+        "A lecturer's rating at level %(level)d or above on %(want)d or more rubric dimensions",
+        level=rule.get("level", 0),
+        want=rule.get("dimensions", 0),
+    )
 
 
 def rule_narrative(item: dict[str, Any]) -> str:
@@ -103,3 +136,10 @@ def evidence_of(award: Award, locale: str) -> list[EvidenceInput]:
         if entry.latest is not None
     )
     return items
+
+
+def dimension_names(version: BadgeVersion, locale: str) -> dict[str, str]:
+    """Return the names of the rubric dimensions ``version`` is aligned to, in ``locale``."""
+    rubric = rubric_of(version.badge.exchange)
+    names = {dim.key: localised(dim.name, locale) for dim in rubric.dimensions}
+    return {key: names.get(key, key) for key in version.alignment}

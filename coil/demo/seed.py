@@ -18,6 +18,7 @@ from coil.demo.courses import COURSES, DemoCourse, live_courses
 from coil.demo.credentials import ensure_demo_badge
 from coil.demo.history import ensure_history
 from coil.demo.journeys import ensure_journeys
+from coil.demo.reflections import ensure_demo_reflections
 from coil.demo.reports import ensure_coordinates
 from coil.demo.rooms import ensure_live_exchange
 from coil.evidence.backfill import backfill
@@ -274,6 +275,7 @@ def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     ensure_live_exchange(today)
     ensure_journeys(today)
     ensure_assessment_demo()
+    ensure_demo_reflections()
     ensure_history()  # six weeks of participation, so engagement and its warnings show
     ensure_demo_badge()
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)

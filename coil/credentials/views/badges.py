@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from coil.accounts.models import User
 from coil.core.errors import ServiceError
 from coil.credentials import bp, permissions, queries, services
+from coil.credentials.evidence import rule_text
 from coil.credentials.forms import AwardForm, BadgeForm, RevokeForm, format_rules
 from coil.credentials.permissions import (
     get_award_or_404,
@@ -43,6 +45,7 @@ def badges(exchange_id: int) -> str:
         can_manage=lambda badge: permissions.can_manage_badge(current_user, badge),
         can_decide=lambda badge: permissions.can_decide(current_user, badge),
         can_revoke=lambda award: permissions.can_revoke(current_user, award),
+        rule_text=rule_text,
         students=_students(exchange),
         award_form=AwardForm(),
         revoke_form=RevokeForm(),
@@ -115,7 +118,10 @@ def check(exchange_id: int) -> Response:
     """Award every approved badge to the students who meet its rules now (lecturers)."""
     exchange = get_exchange_or_404(exchange_id, define=True)
     made = services.award_by_rules(exchange)
-    flash(_("%(n)d new badges awarded.", n=len(made)), "success")
+    flash(
+        ngettext("%(num)d new badge awarded.", "%(num)d new badges awarded.", len(made)),
+        "success",
+    )
     return redirect(url_for(".badges", exchange_id=exchange.id))
 
 

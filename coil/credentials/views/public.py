@@ -55,6 +55,12 @@ def linkedin_link(award: Award) -> str:
     return "https://www.linkedin.com/profile/add?" + urlencode(query)
 
 
+@bp.context_processor
+def _names() -> dict:
+    """Let the credentials pages name rubric dimensions in the viewer's language."""
+    return {"dimension_names": lambda version: evidence.dimension_names(version, str(get_locale()))}
+
+
 @bp.get("/badges/c/<uid>")
 def badge_page(uid: str) -> str:
     """Show what an awarded badge certifies (the holder's name only if they made it public)."""
