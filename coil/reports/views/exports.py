@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -57,7 +56,6 @@ def start_export() -> ResponseReturnValue:
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(_back()), 303
-    jobs.ensure_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("Your export is on its way; it appears here when it is ready."), "success")
     return redirect(url_for("reports.exports"))
 
@@ -74,7 +72,6 @@ def _visible_jobs() -> list[ExportJob]:
 def exports() -> ResponseReturnValue:
     """List the exports the viewer may follow and download."""
     require_reports()
-    jobs.ensure_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     listed = _visible_jobs()
     return render_template(
         "reports/exports.html",
@@ -88,13 +85,7 @@ def exports() -> ResponseReturnValue:
 def export_status(job_id: int) -> ResponseReturnValue:
     """Return an export's status and progress as JSON."""
     job = get_job_or_404(job_id)
-    return jsonify(
-        id=job.id,
-        status=job.status,
-        rows_done=job.rows_done,
-        rows_expected=job.rows_expected,
-        error=job.error,
-    )
+    return jsonify(services.progress_of(job))
 
 
 @bp.route("/reports/exports/<int:job_id>/cancel", methods=["POST"])
