@@ -32,8 +32,10 @@ from coil.core.tasks import run_pending as run_tasks
 from coil.core.time import utcnow
 from coil.extensions import db, socketio
 from coil.reports import writers
-from coil.reports.figures import Filters, dimension_keys, records
+from coil.reports.figures import dimension_keys, records
+from coil.reports.filters import Filters
 from coil.reports.labels import dimension_names
+from coil.reports.ledger import events, ledger_columns
 from coil.reports.models import ExportJob
 from coil.reports.services import announce, audit, progress_of
 
@@ -124,8 +126,12 @@ def run_export(job_id: int) -> bool:
     try:
         filters = Filters.from_dict(job.filters)
         with force_locale(job.locale):
-            cols = writers.columns(dimension_keys(filters), dimension_names(str(get_locale())))
-            count = writers.write(job.format, path, cols, records(filters), Reporter(job))
+            if job.kind == "ledger":
+                cols, rows = ledger_columns(), events(filters)
+            else:
+                names = dimension_names(str(get_locale()))
+                cols, rows = writers.columns(dimension_keys(filters), names), records(filters)
+            count = writers.write(job.format, path, cols, rows, Reporter(job))
     except Cancelled:
         db.session.rollback()
         path.unlink(missing_ok=True)

@@ -19,7 +19,8 @@ from coil.core.tasks import enqueue
 from coil.core.time import utcnow
 from coil.extensions import db
 from coil.reports.figures import Filters, count_records
-from coil.reports.models import FORMATS, AuditEntry, ExportJob
+from coil.reports.ledger import count_events
+from coil.reports.models import FORMATS, KINDS, AuditEntry, ExportJob
 from coil.reports.permissions import can_see_reports, can_use_job, scope_of
 
 log = logging.getLogger(__name__)
@@ -54,25 +55,31 @@ def announce(job: ExportJob) -> None:
     notify("export", job.status, progress_of(job), [user_channel(job.requested_by_id)])
 
 
-def request_export(actor: User, filters: Filters, fmt: str, locale: str) -> ExportJob:
-    """Queue an export of the records in ``filters`` (the actor's own scope) in ``fmt``."""
+def request_export(
+    actor: User, filters: Filters, fmt: str, locale: str, kind: str = "records"
+) -> ExportJob:
+    """Queue an export of the records (or the raw ledger, ``kind``) in ``filters`` (the actor's
+    own scope) in ``fmt``."""
     if not can_see_reports(actor):
         raise ServiceError(_("Only coordinators and administrators can export records."))
     if fmt not in FORMATS:
         raise ServiceError(_("Choose a format from the list."), field="format")
+    if kind not in KINDS:
+        raise ServiceError(_("Choose what to export from the list."), field="kind")
     if filters.institution_id != scope_of(actor):
         raise ServiceError(_("You can only export your own institution's records."))
     job = ExportJob(
         requested_by_id=actor.id,
         institution_id=filters.institution_id,
+        kind=kind,
         format=fmt,
         locale=locale,
         filters=filters.as_dict(),
-        rows_expected=count_records(filters),
+        rows_expected=count_events(filters) if kind == "ledger" else count_records(filters),
     )
     db.session.add(job)
     db.session.flush()
-    audit(actor, "export.requested", job, rows_expected=job.rows_expected)
+    audit(actor, "export.requested", job, kind=kind, rows_expected=job.rows_expected)
     enqueue("reports.export", job.id)  # sent to the workers once the job's row is committed
     log.info("user %s asked for export %s (%s)", actor.id, job.id, fmt)
     return job

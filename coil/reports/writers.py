@@ -4,7 +4,9 @@ CSV is UTF-8 with a byte-order mark (Excel then reads accents and non-Latin name
 RFC 4180 quoting; XLSX is written by XlsxWriter in constant-memory mode with typed cells
 (dates as dates, numbers as numbers), the header row frozen and filtered. Text that a
 spreadsheet would read as a formula (starting with =, +, -, @, a tab or a carriage return) is
-prefixed with an apostrophe in CSV and XLSX; JSON Lines keeps values as they are.
+prefixed with an apostrophe in CSV and XLSX; JSON Lines keeps values as they are. A value that
+is a mapping (a ledger event's details) is written as JSON text in CSV and XLSX, as an object in
+JSON Lines. The writers take any rows: participation records, or the raw ledger's events.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +24,7 @@ from flask_babel import gettext as _
 from coil.reports.record import Record
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-Column = tuple[str, str, Callable[[Record], Any]]  # (key, header, value)
+Column = tuple[str, str, Callable[[Any], Any]]  # (key, header, value of a row)
 
 
 def neutralise(value: Any) -> Any:
@@ -30,6 +32,16 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def _cell(value: Any) -> Any:
+    """Return ``value`` as a CSV cell: text neutralised, a mapping as JSON, None empty."""
+    kind = value.__class__
+    if kind is str:
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    if kind is dict:
+        return neutralise(json.dumps(value, ensure_ascii=False, sort_keys=True))
+    return "" if value is None else value
 
 
 def columns(dimensions: Iterable[str], names: dict[str, str]) -> list[Column]:
@@ -78,15 +90,13 @@ def _level(which: str, key: str) -> Callable[[Record], Any]:
 Progress = Callable[[int], None]
 
 
-def write(
-    fmt: str, path: Path, cols: list[Column], rows: Iterable[Record], progress: Progress
-) -> int:
+def write(fmt: str, path: Path, cols: list[Column], rows: Iterable[Any], progress: Progress) -> int:
     """Write ``rows`` to ``path`` in ``fmt``; call ``progress`` every few hundred rows."""
     writer = {"csv": _csv, "xlsx": _xlsx, "jsonl": _jsonl}[fmt]
     return writer(path, cols, _counted(rows, progress))
 
 
-def _counted(rows: Iterable[Record], progress: Progress) -> Iterator[Record]:
+def _counted(rows: Iterable[Any], progress: Progress) -> Iterator[Any]:
     done = 0
     for done, row in enumerate(rows, start=1):
         yield row
@@ -95,24 +105,24 @@ def _counted(rows: Iterable[Record], progress: Progress) -> Iterator[Record]:
     progress(done)
 
 
-def _csv(path: Path, cols: list[Column], rows: Iterable[Record]) -> int:
+def _csv(path: Path, cols: list[Column], rows: Iterable[Any]) -> int:
     count = 0
+    getters = [get for _k, _h, get in cols]
     with path.open("w", encoding="utf-8-sig", newline="") as out:
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([neutralise(header) for _k, header, _v in cols])
         for row in rows:
-            values = [get(row) for _k, _h, get in cols]
-            writer.writerow(["" if v is None else neutralise(v) for v in values])
+            writer.writerow([_cell(get(row)) for get in getters])
             count += 1
     return count
 
 
-def _xlsx(path: Path, cols: list[Column], rows: Iterable[Record]) -> int:
-    book = xlsxwriter.Workbook(
-        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
+def _xlsx(path: Path, cols: list[Column], rows: Iterable[Any]) -> int:
+    options = {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    book = xlsxwriter.Workbook(str(path), {**options, "remove_timezone": True})  # times are UTC
     sheet = book.add_worksheet()
     bold, day = book.add_format({"bold": True}), book.add_format({"num_format": "yyyy-mm-dd"})
+    moment = book.add_format({"num_format": "yyyy-mm-dd hh:mm:ss"})
     for c, (_k, header, _v) in enumerate(cols):
         sheet.write_string(0, c, neutralise(header), bold)
     sheet.freeze_panes(1, 0)
@@ -122,10 +132,16 @@ def _xlsx(path: Path, cols: list[Column], rows: Iterable[Record]) -> int:
             value = get(row)
             if value is None:
                 continue
-            if isinstance(value, date):
+            if isinstance(value, datetime):
+                sheet.write_datetime(count, c, value, moment)
+            elif isinstance(value, date):
                 sheet.write_datetime(count, c, value, day)
-            elif isinstance(value, int | float) and not isinstance(value, bool):
+            elif isinstance(value, bool):
+                sheet.write_boolean(count, c, value)
+            elif isinstance(value, int | float):
                 sheet.write_number(count, c, value)
+            elif isinstance(value, dict):
+                sheet.write_string(count, c, _cell(value))
             else:
                 sheet.write_string(count, c, neutralise(str(value)))
     sheet.autofilter(0, 0, count, len(cols) - 1)
@@ -133,7 +149,7 @@ def _xlsx(path: Path, cols: list[Column], rows: Iterable[Record]) -> int:
     return count
 
 
-def _jsonl(path: Path, cols: list[Column], rows: Iterable[Record]) -> int:
+def _jsonl(path: Path, cols: list[Column], rows: Iterable[Any]) -> int:
     count = 0
     with path.open("w", encoding="utf-8") as out:
         for row in rows:

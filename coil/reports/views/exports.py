@@ -52,7 +52,9 @@ def start_export() -> ResponseReturnValue:
             flash(" ".join(str(e) for e in error), "error")
         return redirect(_back()), 303
     try:
-        services.request_export(current_user, filters, export.format.data, str(get_locale()))
+        services.request_export(
+            current_user, filters, export.format.data, str(get_locale()), export.kind.data
+        )
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(_back()), 303
@@ -77,6 +79,7 @@ def exports() -> ResponseReturnValue:
         "reports/exports.html",
         jobs=listed,
         busy=any(job.status in ("queued", "running") for job in listed),
+        needs_socket=True,  # progress arrives live (static/js/exports.js)
     )
 
 
@@ -114,10 +117,11 @@ def download_export(job_id: int) -> ResponseReturnValue:
         return render_error(409, _("This export has no file to download yet."))
     services.record_download(current_user, job)
     stamp = job.created_at.strftime("%Y%m%d-%H%M")
+    what = "ledger" if job.kind == "ledger" else "participation"
     return send_file(
         path,
         mimetype=MEDIA_TYPES[job.format],
         as_attachment=True,
-        download_name=f"participation-{stamp}.{job.format}",
+        download_name=f"{what}-{stamp}.{job.format}",
         max_age=0,
     )
