@@ -35,7 +35,7 @@ from coil.reports import writers
 from coil.reports.figures import dimension_keys, records
 from coil.reports.filters import Filters
 from coil.reports.labels import dimension_names
-from coil.reports.ledger import events, ledger_columns
+from coil.reports.ledger import JSON_TEXT, events, ledger_columns
 from coil.reports.models import ExportJob
 from coil.reports.services import announce, audit, progress_of
 
@@ -126,12 +126,15 @@ def run_export(job_id: int) -> bool:
     try:
         filters = Filters.from_dict(job.filters)
         with force_locale(job.locale):
-            if job.kind == "ledger":
-                cols, rows = ledger_columns(), events(filters)
+            if job.kind == "ledger":  # rows are tuples in the columns' order
+                cols = ledger_columns()
+                count = writers.write(
+                    job.format, path, cols, events(filters), Reporter(job), tuple, JSON_TEXT
+                )
             else:
                 names = dimension_names(str(get_locale()))
-                cols, rows = writers.columns(dimension_keys(filters), names), records(filters)
-            count = writers.write(job.format, path, cols, rows, Reporter(job))
+                cols = writers.columns(dimension_keys(filters), names)
+                count = writers.write(job.format, path, cols, records(filters), Reporter(job))
     except Cancelled:
         db.session.rollback()
         path.unlink(missing_ok=True)
