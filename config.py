@@ -96,6 +96,9 @@ class Config:
         queue = self.MESSAGE_QUEUE if (self.MESSAGE_QUEUE or "").startswith("redis") else None
         self.JOBS_QUEUE = _env("JOBS_QUEUE", queue)
         self.JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
+        # Export files are kept this long; a running export silent this long has lost its worker.
+        self.REPORTS_EXPORT_HOURS = _env_int("REPORTS_EXPORT_HOURS", 24)
+        self.REPORTS_STALLED_MINUTES = _env_int("REPORTS_STALLED_MINUTES", 15)
         self.ASYNC_MODE = _env("ASYNC_MODE", DEFAULT_ASYNC_MODE)
         if self.ASYNC_MODE not in ASYNC_MODES:
             raise ConfigError(

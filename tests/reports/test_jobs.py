@@ -7,6 +7,7 @@ import os
 import subprocess
 import time
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -16,8 +17,9 @@ from sqlalchemy import select
 
 from coil.core import tasks
 from coil.core.channels import user_channel
+from coil.core.time import utcnow
 from coil.reports import jobs
-from coil.reports.models import ExportJob
+from coil.reports.models import AuditEntry, ExportJob
 from tests.conftest import REDIS_URL, need
 from tests.reports.test_exports import start
 from tests.servers import COIL
@@ -133,3 +135,16 @@ def test_redis_queue_is_run_by_a_separate_worker_process(
     assert statuses(db) == ["done", "done"], output
     assert huey.pending_count() == 0
     assert "reports.export" in output  # the worker knew the task by name
+
+
+def test_a_job_whose_worker_died_is_failed(cora: World, client: Any, db: Any) -> None:
+    start(client, "csv")
+    job = db.session.scalars(select(ExportJob)).one()
+    job.status, job.progress_at = "running", utcnow() - timedelta(minutes=16)
+    db.session.commit()
+    jobs.expire_files()
+    db.session.refresh(job)
+    assert job.status == "failed" and job.error and "stopped" in job.error
+    reasons = [e.details.get("reason") for e in db.session.scalars(select(AuditEntry))]
+    assert "stalled" in reasons
+    assert jobs.run_pending() == 0  # its queued message finds it ended: nothing runs
