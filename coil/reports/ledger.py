@@ -14,7 +14,7 @@ from operator import attrgetter
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, Text, cast, func, select
+from sqlalchemy import CursorResult, Select, Text, cast, func, select
 
 from coil.accounts.models import User
 from coil.evidence.models import LedgerEvent
@@ -67,12 +67,17 @@ def count_events(filters: Filters) -> int:
     return db.session.scalar(select(func.count()).select_from(query)) or 0
 
 
-def events(filters: Filters) -> Iterator[Any]:
-    """Yield the ledger events in ``filters`` as rows (tuples in the columns' order), reading
-    the database in batches, on the session's connection (Core rows: no ORM work per row)."""
-    connection = db.session.connection()
+def streamed(filters: Filters) -> CursorResult[Any]:
+    """Return the ledger events in ``filters`` as a result read in batches of ``BATCH`` (a
+    server-side cursor on PostgreSQL), on the session's connection: Core rows, no ORM work."""
     statement = ledger_query(filters).execution_options(yield_per=BATCH, stream_results=True)
-    yield from connection.execute(statement)
+    return db.session.connection().execute(statement)
+
+
+def events(filters: Filters) -> Iterator[Any]:
+    """Yield the ledger events in ``filters`` as rows (tuples in the columns' order)."""
+    with streamed(filters) as result:
+        yield from result
 
 
 def ledger_columns() -> list[Column]:

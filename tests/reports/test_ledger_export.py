@@ -13,8 +13,10 @@ import pytest
 from sqlalchemy import select
 
 from coil.reports import jobs
+from coil.reports.filters import Filters
+from coil.reports.ledger import BATCH, streamed
 from coil.reports.models import AuditEntry, ExportJob
-from tests.conftest import csrf_token
+from tests.conftest import POSTGRES_URL, csrf_token, need
 from tests.reports.test_exports import download
 from tests.world import World
 
@@ -74,3 +76,12 @@ def test_unknown_kind_is_refused(cora: World, client: Any, db: Any) -> None:
     data = {"csrf_token": token, "format": "csv", "kind": "everything"}
     assert client.post("/reports/exports", data=data).status_code == 303
     assert db.session.scalars(select(ExportJob)).all() == []
+
+
+@pytest.mark.postgres
+def test_the_ledger_streams_from_a_server_side_cursor(cora: World, db: Any) -> None:
+    need("PostgreSQL", bool(POSTGRES_URL))
+    with streamed(Filters(None)) as result:
+        assert type(result.cursor).__name__ == "ServerCursor"  # psycopg's named cursor
+        assert len(result.fetchmany(BATCH)) == 17  # every event, Jakarta's too (admin scope)
+    db.session.rollback()
