@@ -31,7 +31,7 @@ JSON_TEXT = ("payload",)  # columns whose values are JSON text (writers.write's 
 def ledger_query(filters: Filters) -> Select[Any]:
     """Return the query for the ledger events in ``filters``."""
     ids = select(exchanges_in(filters).subquery().c.id)
-    query = (
+    query: Any = (
         select(
             LedgerEvent.id,
             LedgerEvent.occurred_at,
