@@ -20,6 +20,7 @@ import secrets
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 from flask_babel import force_locale, get_locale
@@ -144,28 +145,37 @@ def run_export(job_id: int) -> bool:
         db.session.rollback()
         path.unlink(missing_ok=True)
         log.exception("export %s failed", job_id)
-        job = _job(job_id)
-        job.status, job.finished_at = "failed", utcnow()
-        job.error = f"{type(error).__name__}: {error}"[:500]
-        audit(None, "export.failed", job, reason=job.error)
-        announce(job)
+        reason = f"{type(error).__name__}: {error}"[:500]
+        if move(job_id, "running", status="failed", finished_at=utcnow(), error=reason):
+            job = _job(job_id)
+            audit(None, "export.failed", job, reason=reason)
+            announce(job)
         db.session.commit()
         return True
     db.session.rollback()  # the read transaction of the records
-    job = _job(job_id)
-    if job.status != "running":  # cancelled after the last progress report
+    checksum, finished = _sha256(path), utcnow()
+    hours = current_app.config.get("REPORTS_EXPORT_HOURS", 24)
+    done = {"rows_done": count, "file_name": name, "checksum": checksum}
+    done |= {"finished_at": finished, "expires_at": finished + timedelta(hours=hours)}
+    if not move(job_id, "running", status="done", **done):  # cancelled after the last report
+        db.session.rollback()
         path.unlink(missing_ok=True)
         return True
-    hours = current_app.config.get("REPORTS_EXPORT_HOURS", 24)
-    job.status, job.rows_done, job.file_name = "done", count, name
-    job.checksum = _sha256(path)
-    job.finished_at = utcnow()
-    job.expires_at = job.finished_at + timedelta(hours=hours)
-    audit(None, "export.completed", job, rows=count, checksum=job.checksum)
+    job = _job(job_id)
+    audit(None, "export.completed", job, rows=count, checksum=checksum)
     announce(job)
     db.session.commit()
     log.info("export %s done: %s rows", job_id, count)
     return True
+
+
+def move(job_id: int, current: str, /, **values: Any) -> bool:
+    """Change a job that is ``current`` (in the session's transaction); False when another
+    process changed it first (a cancel, another worker's sweep), so nothing is done twice."""
+    moved = db.session.execute(
+        update(ExportJob).where(ExportJob.id == job_id, ExportJob.status == current).values(values)
+    )
+    return bool(moved.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def _sha256(path: Path) -> str:
@@ -188,20 +198,19 @@ def expire_files() -> int:
     )
     for job in expired:
         path = file_of(job)
-        if path is not None:
+        if move(job.id, "done", status="expired", file_name=None) and path is not None:
             path.unlink(missing_ok=True)
-        job.status, job.file_name = "expired", None
     minutes = current_app.config.get("REPORTS_STALLED_MINUTES", 15)
     stalled = db.session.scalars(
         select(ExportJob).where(
             ExportJob.status == "running", ExportJob.progress_at < now - timedelta(minutes=minutes)
         )
     )
-    for job in stalled:
-        job.status, job.finished_at = "failed", now
-        job.error = _("The worker making this export stopped; start it again.")
-        audit(None, "export.failed", job, reason="stalled")
-        announce(job)
+    error = _("The worker making this export stopped; start it again.")
+    for job in list(stalled):
+        if move(job.id, "running", status="failed", finished_at=now, error=error):
+            audit(None, "export.failed", job, reason="stalled")
+            announce(job)
     db.session.commit()
     return len(expired)
 

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from huey import RedisHuey, SqliteHuey
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from coil.core import tasks
 from coil.core.channels import user_channel
@@ -148,3 +148,25 @@ def test_a_job_whose_worker_died_is_failed(cora: World, client: Any, db: Any) ->
     reasons = [e.details.get("reason") for e in db.session.scalars(select(AuditEntry))]
     assert "stalled" in reasons
     assert jobs.run_pending() == 0  # its queued message finds it ended: nothing runs
+
+
+def test_a_cancel_as_the_file_is_finished_wins(
+    cora: World, client: Any, db: Any, monkeypatch: Any
+) -> None:
+    start(client, "csv")
+    written: list[Any] = []
+
+    def cancelled_at_the_end(_fmt: str, path: Any, *_args: Any) -> int:
+        path.write_text("all rows")
+        written.append(path)
+        with db.engine.begin() as connection:  # the person presses Cancel meanwhile
+            connection.execute(update(ExportJob).values(status="cancelled"))
+        return 2
+
+    monkeypatch.setattr(jobs.writers, "write", cancelled_at_the_end)
+    jobs.run_pending()
+    job = db.session.scalars(select(ExportJob)).one()
+    assert (job.status, job.file_name, job.checksum) == ("cancelled", None, None)
+    assert written and not written[0].exists()
+    actions = db.session.scalars(select(AuditEntry.action)).all()
+    assert "export.completed" not in actions
