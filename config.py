@@ -90,6 +90,15 @@ class Config:
         extra = [o.strip().rstrip("/") for o in (_env("ALLOWED_ORIGINS", "") or "").split(",")]
         self.ALLOWED_ORIGINS = [self.SITE_URL, *[o for o in extra if o]]
         self.MESSAGE_QUEUE = _env("MESSAGE_QUEUE")
+        # Background jobs (coil/core/tasks.py): huey on Redis when a redis:// URL is given here
+        # or as the message queue; otherwise embedded in SQLite under instance/. Worker threads
+        # per web process (0: only separate ``coil worker`` processes consume the queue).
+        queue = self.MESSAGE_QUEUE if (self.MESSAGE_QUEUE or "").startswith("redis") else None
+        self.JOBS_QUEUE = _env("JOBS_QUEUE", queue)
+        self.JOBS_WORKERS = _env_int("JOBS_WORKERS", 2)
+        # Export files are kept this long; a running export silent this long has lost its worker.
+        self.REPORTS_EXPORT_HOURS = _env_int("REPORTS_EXPORT_HOURS", 24)
+        self.REPORTS_STALLED_MINUTES = _env_int("REPORTS_STALLED_MINUTES", 15)
         self.ASYNC_MODE = _env("ASYNC_MODE", DEFAULT_ASYNC_MODE)
         if self.ASYNC_MODE not in ASYNC_MODES:
             raise ConfigError(
@@ -185,6 +194,8 @@ class TestingConfig(Config):
         # The Socket.IO test client runs handlers in the test's thread: store sends there
         # (tests/chat/test_writer.py drives the group-commit writer on its own).
         self.CHAT_BATCH_WRITES = False
+        # Jobs wait in memory until a test runs them (coil.core.tasks.run_pending).
+        self.JOBS_QUEUE = "memory"
         # The Socket.IO test client is synchronous: no event loop runs behind it.
         self.ASYNC_MODE = "threading"
 

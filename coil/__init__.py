@@ -53,6 +53,9 @@ def create_app(config: Config | type[Config] | None = None, **overrides: Any) ->
     _load_socket_handlers()
     _init_extensions(app)
     _register_blueprints(app)
+    from coil.core import tasks
+
+    tasks.init_app(app)  # after the blueprints: their modules declare the tasks
     from coil.core.db import install_request_transaction
     from coil.core.errors import register_error_handlers
     from coil.core.headers import install_security_headers

@@ -198,6 +198,20 @@ def backup_command(folder: Path) -> None:
     click.echo(f"Files:    {result.files} copied to {result.folder / 'files'}")
 
 
+@cli.command("worker", with_appcontext=False)
+@click.option("--workers", default=2, show_default=True, type=click.IntRange(1, 64))
+@click.option("--once", is_flag=True, help="Run what is queued now, then exit.")
+def worker_command(workers: int, once: bool) -> None:
+    """Run background jobs (exports) from the job queue, here or on another machine."""
+    from coil.core.tasks import run_consumer, run_pending
+
+    app = _make_app()
+    if once:
+        click.echo(f"{len(run_pending(app))} jobs run")
+        return
+    run_consumer(app, workers)
+
+
 def main() -> None:
     """Run the ``coil`` command line."""
     cli(prog_name="coil")

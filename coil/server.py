@@ -116,6 +116,9 @@ def serve(app: Flask, host: str, port: int) -> None:
     mode = app.config["ASYNC_MODE"]
     listener = make_listener(host, port)
     socketio.start_background_task(warm_up, app)
+    from coil.core.tasks import start_consumer
+
+    start_consumer(app)  # background jobs (exports); JOBS_WORKERS=0 leaves them to coil worker
     if app.config.get("MESSAGE_QUEUE"):
         from coil.chat.presence import sweep_forever
 

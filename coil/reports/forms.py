@@ -11,7 +11,7 @@ from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, Optional, ValidationError
 
 from coil.core.forms import options
-from coil.reports.models import FORMATS
+from coil.reports.models import FORMATS, KINDS
 
 FIRST_YEAR = 2020
 
@@ -79,13 +79,22 @@ class FilterForm(FlaskForm):
 class ExportForm(FlaskForm):
     """Start an export of the participation records in the current filter."""
 
+    kind = SelectField(_l("What"), choices=[], default="records")
     format = SelectField(_l("Format"), choices=[], validators=[DataRequired()])
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.kind.choices = [
+            ("records", _l("Participation records")),
+            ("ledger", _l("Raw ledger (every event)")),
+        ]
         self.format.choices = options(
             [("xlsx", _l("Excel workbook (XLSX)")), ("csv", _l("CSV")), ("jsonl", _l("JSON Lines"))]
         )
+
+    def validate_kind(self, field: SelectField) -> None:
+        if field.data not in KINDS:
+            raise ValidationError(_l("Choose what to export from the list."))
 
     def validate_format(self, field: SelectField) -> None:
         if field.data not in FORMATS:

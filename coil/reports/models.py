@@ -13,6 +13,7 @@ from coil.core.models import TimestampMixin, UTCDateTime
 from coil.extensions import Base
 
 FORMATS = ("csv", "xlsx", "jsonl")
+KINDS = ("records", "ledger")  # participation records; every ledger event in the filter
 JOB_STATUSES = ("queued", "running", "done", "failed", "cancelled", "expired")
 
 
@@ -27,6 +28,7 @@ class ExportJob(TimestampMixin, Base):
     __table_args__ = (
         CheckConstraint(f"status IN {JOB_STATUSES}", name="status"),
         CheckConstraint(f"format IN {FORMATS}", name="format"),
+        CheckConstraint(f"kind IN {KINDS}", name="kind"),
         Index("ix_export_jobs_status", "status", "created_at"),
     )
 
@@ -37,6 +39,7 @@ class ExportJob(TimestampMixin, Base):
     institution_id: Mapped[int | None] = mapped_column(
         ForeignKey("institutions.id", ondelete="CASCADE"), index=True
     )
+    kind: Mapped[str] = mapped_column(String(8), default="records", server_default="records")
     format: Mapped[str] = mapped_column(String(8))
     locale: Mapped[str] = mapped_column(String(8), default="en")
     filters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
@@ -47,6 +50,7 @@ class ExportJob(TimestampMixin, Base):
     file_name: Mapped[str | None] = mapped_column(String(200))
     checksum: Mapped[str | None] = mapped_column(String(64))  # SHA-256 of the file
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    progress_at: Mapped[datetime | None] = mapped_column(UTCDateTime())  # a running job's pulse
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -1,7 +1,7 @@
 """Every change in reports: asking for an export, cancelling it, recording a download.
 
 Each flushes with the caller's transaction, audit entry included, so an export is never asked
-for without its line in the audit log. Running an export is ``jobs.run_job``.
+for without its line in the audit log. Running an export is ``jobs.run_export``.
 """
 
 from __future__ import annotations
@@ -12,11 +12,15 @@ from typing import Any
 from flask_babel import gettext as _
 
 from coil.accounts.models import User
+from coil.core.channels import user_channel
 from coil.core.errors import ServiceError
+from coil.core.events import notify
+from coil.core.tasks import enqueue
 from coil.core.time import utcnow
 from coil.extensions import db
 from coil.reports.figures import Filters, count_records
-from coil.reports.models import FORMATS, AuditEntry, ExportJob
+from coil.reports.ledger import count_events
+from coil.reports.models import FORMATS, KINDS, AuditEntry, ExportJob
 from coil.reports.permissions import can_see_reports, can_use_job, scope_of
 
 log = logging.getLogger(__name__)
@@ -35,25 +39,48 @@ def audit(actor: User | None, action: str, job: ExportJob, **details: Any) -> No
     )
 
 
-def request_export(actor: User, filters: Filters, fmt: str, locale: str) -> ExportJob:
-    """Queue an export of the records in ``filters`` (the actor's own scope) in ``fmt``."""
+def progress_of(job: ExportJob) -> dict[str, Any]:
+    """Return what the exports page shows of a job (the ``export`` live event's payload)."""
+    return {
+        "id": job.id,
+        "status": job.status,
+        "rows_done": job.rows_done,
+        "rows_expected": job.rows_expected,
+        "error": job.error,
+    }
+
+
+def announce(job: ExportJob) -> None:
+    """Push the job's status to the person who asked, after the current transaction commits."""
+    notify("export", job.status, progress_of(job), [user_channel(job.requested_by_id)])
+
+
+def request_export(
+    actor: User, filters: Filters, fmt: str, locale: str, kind: str = "records"
+) -> ExportJob:
+    """Queue an export of the records (or the raw ledger, ``kind``) in ``filters`` (the actor's
+    own scope) in ``fmt``."""
     if not can_see_reports(actor):
         raise ServiceError(_("Only coordinators and administrators can export records."))
     if fmt not in FORMATS:
         raise ServiceError(_("Choose a format from the list."), field="format")
+    if kind not in KINDS:
+        raise ServiceError(_("Choose what to export from the list."), field="kind")
     if filters.institution_id != scope_of(actor):
         raise ServiceError(_("You can only export your own institution's records."))
     job = ExportJob(
         requested_by_id=actor.id,
         institution_id=filters.institution_id,
+        kind=kind,
         format=fmt,
         locale=locale,
         filters=filters.as_dict(),
-        rows_expected=count_records(filters),
+        rows_expected=count_events(filters) if kind == "ledger" else count_records(filters),
     )
     db.session.add(job)
     db.session.flush()
-    audit(actor, "export.requested", job, rows_expected=job.rows_expected)
+    audit(actor, "export.requested", job, kind=kind, rows_expected=job.rows_expected)
+    enqueue("reports.export", job.id)  # sent to the workers once the job's row is committed
     log.info("user %s asked for export %s (%s)", actor.id, job.id, fmt)
     return job
 
@@ -67,6 +94,7 @@ def cancel_export(actor: User, job: ExportJob) -> None:
     job.status, job.finished_at = "cancelled", utcnow()
     db.session.flush()
     audit(actor, "export.failed", job, reason="cancelled")
+    announce(job)
     log.info("user %s cancelled export %s", actor.id, job.id)
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from flask import (
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -53,11 +52,12 @@ def start_export() -> ResponseReturnValue:
             flash(" ".join(str(e) for e in error), "error")
         return redirect(_back()), 303
     try:
-        services.request_export(current_user, filters, export.format.data, str(get_locale()))
+        services.request_export(
+            current_user, filters, export.format.data, str(get_locale()), export.kind.data
+        )
     except ServiceError as error:
         flash(error.message, "error")
         return redirect(_back()), 303
-    jobs.ensure_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     flash(_("Your export is on its way; it appears here when it is ready."), "success")
     return redirect(url_for("reports.exports"))
 
@@ -74,12 +74,12 @@ def _visible_jobs() -> list[ExportJob]:
 def exports() -> ResponseReturnValue:
     """List the exports the viewer may follow and download."""
     require_reports()
-    jobs.ensure_worker(current_app._get_current_object())  # type: ignore[attr-defined]
     listed = _visible_jobs()
     return render_template(
         "reports/exports.html",
         jobs=listed,
         busy=any(job.status in ("queued", "running") for job in listed),
+        needs_socket=True,  # progress arrives live (static/js/exports.js)
     )
 
 
@@ -88,13 +88,7 @@ def exports() -> ResponseReturnValue:
 def export_status(job_id: int) -> ResponseReturnValue:
     """Return an export's status and progress as JSON."""
     job = get_job_or_404(job_id)
-    return jsonify(
-        id=job.id,
-        status=job.status,
-        rows_done=job.rows_done,
-        rows_expected=job.rows_expected,
-        error=job.error,
-    )
+    return jsonify(services.progress_of(job))
 
 
 @bp.route("/reports/exports/<int:job_id>/cancel", methods=["POST"])
@@ -123,10 +117,11 @@ def download_export(job_id: int) -> ResponseReturnValue:
         return render_error(409, _("This export has no file to download yet."))
     services.record_download(current_user, job)
     stamp = job.created_at.strftime("%Y%m%d-%H%M")
+    what = "ledger" if job.kind == "ledger" else "participation"
     return send_file(
         path,
         mimetype=MEDIA_TYPES[job.format],
         as_attachment=True,
-        download_name=f"participation-{stamp}.{job.format}",
+        download_name=f"{what}-{stamp}.{job.format}",
         max_age=0,
     )
