@@ -30,6 +30,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.orm import aliased
@@ -44,6 +45,7 @@ from coil.institutions.models import Institution
 from coil.reports.emissions import trip_km
 from coil.reports.extras import ExchangeExtras
 from coil.reports.filters import Filters
+from coil.reports.privacy import mask
 from coil.reports.record import Record
 from coil.rubrics import value
 from coil.rubrics.models import ExchangeRubric, RubricDimension
@@ -76,6 +78,15 @@ def exchanges_in(filters: Filters) -> Select[Any]:
                 ExchangeCourse.course_id == filters.course_id,
             )
         )
+    if filters.faculty or filters.programme:
+        own_member, own_course = aliased(ExchangeCourse), aliased(Course)
+        query = query.where(
+            exists()
+            .where(own_member.exchange_id == Exchange.id)
+            .where(own_course.id == own_member.course_id)
+            .where(_of_scope(own_course, filters))
+            .where(*_faculty_terms(own_course, filters))
+        )
     if filters.partner_country:
         partner = aliased(Institution)
         partner_member = aliased(ExchangeCourse)
@@ -93,6 +104,23 @@ def exchanges_in(filters: Filters) -> Select[Any]:
             )
         )
     return query
+
+
+def _of_scope(course: Any, filters: Filters) -> Any:
+    """Return the condition that ``course`` belongs to the scope's institution."""
+    if filters.institution_id is None:
+        return literal(True)
+    return course.institution_id == filters.institution_id
+
+
+def _faculty_terms(course: Any, filters: Filters) -> list[Any]:
+    """Return the conditions of the faculty and programme filters on ``course``."""
+    terms = []
+    if filters.faculty:
+        terms.append(course.faculty == filters.faculty)
+    if filters.programme:
+        terms.append(course.programme == filters.programme)
+    return terms
 
 
 def exchange_rows(filters: Filters) -> list[Any]:
@@ -213,6 +241,10 @@ def records_query(filters: Filters) -> Select[Any]:
     def zero(column: Any) -> Any:
         return func.coalesce(column, 0)
 
+    partner: Any = literal(0)
+    if filters.institution_id is not None:
+        partner = case((Course.institution_id == filters.institution_id, 0), else_=1)
+
     query: Any = (
         select(
             Enrolment.exchange_id,
@@ -240,6 +272,7 @@ def records_query(filters: Filters) -> Select[Any]:
             Institution.latitude,
             Institution.longitude,
             Course.institution_id,
+            partner.label("partner"),
         )
         .join(Exchange, Exchange.id == Enrolment.exchange_id)
         .join(User, User.id == Enrolment.user_id)
@@ -261,12 +294,15 @@ def records_query(filters: Filters) -> Select[Any]:
         )
         .outerjoin(phases, phases.c.exchange_id == Enrolment.exchange_id)
         .where(Enrolment.exchange_id.in_(ids), Enrolment.status == "active")
-        .order_by(Exchange.start_date, Enrolment.exchange_id, User.name, Enrolment.user_id)
+        .order_by(Exchange.start_date, Enrolment.exchange_id, partner, User.name, Enrolment.user_id)
     )
-    if filters.institution_id is not None:
-        query = query.where(Course.institution_id == filters.institution_id)
+    # the scope's own students are narrowed by the course, faculty and programme filters; the
+    # partner institutions' students in the same exchanges all come along (``privacy``)
+    own = [*_faculty_terms(Course, filters)]
     if filters.course_id is not None:
-        query = query.where(Enrolment.course_id == filters.course_id)
+        own.append(Enrolment.course_id == filters.course_id)
+    if own:
+        query = query.where(or_(and_(*own), partner == 1))
     return query
 
 
@@ -294,7 +330,13 @@ def dimension_keys(filters: Filters) -> list[str]:
 
 
 def records(filters: Filters) -> Iterator[Record]:
-    """Yield the participation records in ``filters``, reading the database in batches."""
+    """Yield the participation records in ``filters``, reading the database in batches:
+    per exchange, the scope's students by name, then the partner institutions' students
+    (pseudonymised unless the exchange shares identities; see ``privacy``)."""
+    return mask(_records(filters))
+
+
+def _records(filters: Filters) -> Iterator[Record]:
     extras: ExchangeExtras | None = None
     members: dict[int, list[Any]] = {}
     result = db.session.execute(
@@ -329,6 +371,7 @@ def records(filters: Filters) -> Iterator[Record]:
             reflections=row.reflections,
             events=row.events,
             course_id=row.course_id,
+            partner=bool(row.partner),
             trip_km=trip_km(
                 _point(row.latitude, row.longitude), [_point(p[3], p[4]) for p in partners]
             ),
