@@ -44,6 +44,8 @@ class CourseData:
     timezone: str
     working_languages: list[tuple[str, str]]
     description: str = ""
+    faculty: str | None = None
+    programme: str | None = None
     isced_codes: list[str] = field(default_factory=list)
     eqf_level: int = 6
     instruction_languages: list[str] = field(default_factory=list)
@@ -174,6 +176,8 @@ def to_profile(course: Course) -> match_profile.CourseProfile:
 def _apply(course: Course, data: CourseData) -> None:
     course.title = data.title.strip()
     course.description = data.description.strip()
+    course.faculty = (data.faculty or "").strip() or None
+    course.programme = (data.programme or "").strip() or None
     course.isced_codes = list(dict.fromkeys(data.isced_codes))
     course.eqf_level = data.eqf_level
     course.instruction_languages = list(dict.fromkeys(data.instruction_languages))

@@ -34,6 +34,7 @@ def filter_form() -> tuple[FilterForm, Filters | None]:
             .order_by(Course.title)
         )
         courses = [(row.id, row.title) for row in rows]
+    faculties, programmes = _organisation(scope)
     exchanges = exchange_rows(Filters(scope, as_of=today))
     countries: set[str] = set()
     for members in members_of([x.id for x in exchanges]).values():
@@ -44,6 +45,8 @@ def filter_form() -> tuple[FilterForm, Filters | None]:
         courses,
         [(x.id, x.title) for x in exchanges],
         sorted(((c, names.get(c, c)) for c in countries), key=lambda pair: pair[1]),
+        faculties,
+        programmes,
     )
     if request.args and not form.validate():
         return form, None
@@ -59,5 +62,21 @@ def filter_form() -> tuple[FilterForm, Filters | None]:
         course_id=int(form.course.data) if form.course.data else None,
         exchange_id=int(form.exchange.data) if form.exchange.data else None,
         partner_country=form.country.data or None,
+        faculty=form.faculty.data or None,
+        programme=form.programme.data or None,
         as_of=today,
     )
+
+
+def _organisation(scope: int | None) -> tuple[list[str], list[str]]:
+    """Return the faculties and programmes named by the scope's courses (admins: any)."""
+    found: tuple[set[str], set[str]] = (set(), set())
+    query = select(Course.faculty, Course.programme).distinct()
+    if scope is not None:
+        query = query.where(Course.institution_id == scope)
+    for faculty, programme in db.session.execute(query):
+        if faculty:
+            found[0].add(faculty)
+        if programme:
+            found[1].add(programme)
+    return sorted(found[0]), sorted(found[1])
