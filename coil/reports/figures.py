@@ -42,7 +42,7 @@ from coil.evidence.models import LedgerEvent
 from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, ExchangePhase
 from coil.extensions import db
 from coil.institutions.models import Institution
-from coil.reports.emissions import trip_km
+from coil.reports.emissions import point, trip
 from coil.reports.extras import ExchangeExtras
 from coil.reports.filters import Filters
 from coil.reports.privacy import mask
@@ -271,6 +271,7 @@ def records_query(filters: Filters) -> Select[Any]:
             Enrolment.course_id,
             Institution.latitude,
             Institution.longitude,
+            Institution.country.label("home_country"),
             Course.institution_id,
             partner.label("partner"),
         )
@@ -372,10 +373,14 @@ def _records(filters: Filters) -> Iterator[Record]:
             events=row.events,
             course_id=row.course_id,
             partner=bool(row.partner),
-            trip_km=trip_km(
-                _point(row.latitude, row.longitude), [_point(p[3], p[4]) for p in partners]
-            ),
         )
+        avoided = trip(
+            point(row.latitude, row.longitude),
+            row.home_country,
+            [(point(p[3], p[4]), p[2]) for p in partners],
+        )
+        if avoided is not None:
+            record.trip_km, record.trip_band = avoided.km, avoided.band
         if not row.phases:  # no phases stored: the whole exchange is its one phase
             ended = row.end_date < filters.as_of
             record.phases, record.phases_completed = 1, int(ended and row.events > 0)
@@ -388,9 +393,3 @@ def _records(filters: Filters) -> Iterator[Record]:
             record.completion = "in_progress"
         extras.fill(record)
         yield record
-
-
-def _point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
-    if latitude is None or longitude is None:
-        return None
-    return (latitude, longitude)

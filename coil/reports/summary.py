@@ -58,6 +58,7 @@ class Summary:
     unplaced: int = 0  # students whose or whose partners' coordinates are unknown
     trip_km: float = 0.0
     co2e_kg: float = 0.0
+    km_by_band: Counter[str] = field(default_factory=Counter)  # DESNZ band -> return-trip km
 
     @property
     def hours(self) -> float:
@@ -109,13 +110,15 @@ class Fold:
         if record.trip_km is None:
             summary.unplaced += 1
         else:
+            band = record.trip_band or "international"
             summary.travellers += 1
             summary.trip_km += record.trip_km
+            summary.co2e_kg += kg_co2e(record.trip_km, band)
+            summary.km_by_band[band] += record.trip_km
 
     def result(self) -> Summary:
         """Return the summary of the records added."""
         summary, pre, post, peer = self.summary, self.pre, self.post, self.peer
-        summary.co2e_kg = kg_co2e(summary.trip_km)
         summary.peer_rated = len(peer)
         summary.peer_average = round(fmean(peer), 2) if peer else None
         summary.changes = [

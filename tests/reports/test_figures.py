@@ -55,7 +55,9 @@ def test_summary_of_own_institution(kopi: World) -> None:
     one_way = emissions.great_circle_km(AMSTERDAM, JAKARTA)
     assert s.travellers == 2 and s.unplaced == 0
     assert s.trip_km == pytest.approx(4 * one_way)
-    assert s.co2e_kg == pytest.approx(4 * one_way * 0.150)
+    # neither Amsterdam nor Jakarta is in the UK: DESNZ's "International, to/from non-UK"
+    assert s.co2e_kg == pytest.approx(4 * one_way * 0.14253)
+    assert dict(s.km_by_band) == pytest.approx({"international": 4 * one_way})
 
 
 def test_scopes_and_filters(kopi: World) -> None:
