@@ -64,12 +64,12 @@ def exchanges_in(filters: Filters) -> Select[Any]:
         query = query.where(Exchange.id == filters.exchange_id)
     member = aliased(ExchangeCourse)
     member_course = aliased(Course)
-    if filters.institution_id is not None:
+    if filters.institution_id is not None or filters.owner_id is not None:
         query = query.where(
             exists()
             .where(member.exchange_id == Exchange.id)
             .where(member_course.id == member.course_id)
-            .where(member_course.institution_id == filters.institution_id)
+            .where(_of_scope(member_course, filters))
         )
     if filters.course_id is not None:
         query = query.where(
@@ -107,10 +107,13 @@ def exchanges_in(filters: Filters) -> Select[Any]:
 
 
 def _of_scope(course: Any, filters: Filters) -> Any:
-    """Return the condition that ``course`` belongs to the scope's institution."""
-    if filters.institution_id is None:
-        return literal(True)
-    return course.institution_id == filters.institution_id
+    """Return the condition that ``course`` belongs to the scope (institution, or lecturer)."""
+    terms = [literal(True)]
+    if filters.institution_id is not None:
+        terms.append(course.institution_id == filters.institution_id)
+    if filters.owner_id is not None:
+        terms.append(course.owner_id == filters.owner_id)
+    return and_(*terms)
 
 
 def _faculty_terms(course: Any, filters: Filters) -> list[Any]:
@@ -242,8 +245,8 @@ def records_query(filters: Filters) -> Select[Any]:
         return func.coalesce(column, 0)
 
     partner: Any = literal(0)
-    if filters.institution_id is not None:
-        partner = case((Course.institution_id == filters.institution_id, 0), else_=1)
+    if filters.institution_id is not None or filters.owner_id is not None:
+        partner = case((_of_scope(Course, filters), 0), else_=1)
 
     query: Any = (
         select(

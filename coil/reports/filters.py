@@ -25,6 +25,7 @@ class Filters:
     partner_country: str | None = None
     faculty: str | None = None  # of the scope's courses
     programme: str | None = None
+    owner_id: int | None = None  # a lecturer: only exchanges their own courses take part in
     as_of: date = field(default_factory=lambda: _today())
 
     def as_dict(self) -> dict[str, Any]:
@@ -38,6 +39,7 @@ class Filters:
             "partner_country": self.partner_country,
             "faculty": self.faculty,
             "programme": self.programme,
+            "owner_id": self.owner_id,
             "as_of": self.as_of.isoformat(),
         }
 
@@ -57,5 +59,6 @@ class Filters:
             partner_country=data.get("partner_country"),
             faculty=data.get("faculty"),
             programme=data.get("programme"),
+            owner_id=data.get("owner_id"),
             as_of=day("as_of") or _today(),
         )

@@ -150,3 +150,43 @@ def test_the_pseudonym_needs_the_secret(app: Any) -> None:
             current_app.config["SECRET_KEY"] = secret
         assert pseudonym(7, 42) == code
         assert pseudonym(7, 43) != code and pseudonym(8, 42) != code
+
+
+def test_a_lecturer_exports_their_own_exchanges(kopi: World, auth: Any, client: Any, db) -> None:
+    auth.login(kopi["lena"].email)
+    assert "Figures and exports of this exchange" in client.get(
+        f"/exchanges/{kopi.exchange.id}"
+    ).get_data(as_text=True)
+    assert client.get("/reports").status_code == 200
+    assert client.get("/reports/audit").status_code == 403  # the log is the coordinators'
+    rows = export_csv(client, db)
+    assert {r["Student"] for r in by_institution(rows, "Hogeschool Kopi")} == {"Anna", "Bram"}
+    dewi = by_institution(rows, "Universitas Kopi")
+    assert len(dewi) == 1 and PSEUDONYM.match(dewi[0]["Student"])
+    job = db.session.scalars(select(ExportJob)).one()
+    assert job.filters["owner_id"] == kopi["lena"].id
+    auth.logout()
+
+    auth.login(kopi["budi"].email)  # Jakarta's lecturer: Dewi by name, Amsterdam's hidden
+    rows = export_csv(client, db)
+    assert [r["Student"] for r in by_institution(rows, "Universitas Kopi")] == ["Dewi"]
+    assert all(PSEUDONYM.match(r["Student"]) for r in by_institution(rows, "Hogeschool Kopi"))
+    auth.logout()
+
+    assert kopi.stranger_lecturer is not None
+    auth.login(kopi.stranger_lecturer.email)  # teaches a course in no exchange
+    assert export_csv(client, db) == []
+    assert client.get(f"/reports?exchange={kopi.exchange.id}").status_code == 422
+
+
+def test_a_lecturer_cannot_widen_their_scope(kopi: World) -> None:
+    import pytest
+
+    from coil.core.errors import ServiceError
+    from coil.reports.services import request_export
+
+    lena = kopi["lena"]
+    with pytest.raises(ServiceError):  # the whole institution is the coordinators'
+        request_export(lena, Filters(lena.institution_id, as_of=AS_OF), "csv", "en")
+    with pytest.raises(ServiceError):
+        request_export(kopi["anna"], Filters(lena.institution_id, as_of=AS_OF), "csv", "en")
