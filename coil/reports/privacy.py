@@ -13,6 +13,7 @@ cannot be joined on it), and nobody without the key can work it out from the use
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 from collections.abc import Iterable, Iterator
@@ -35,13 +36,16 @@ def _key() -> bytes:
     return hmac.new(raw, PURPOSE, hashlib.sha256).digest()  # a key of its own, not SECRET_KEY
 
 
+#: base 32 digits as the standard alphabet writes them, and as Crockford's does
+_TO_CROCKFORD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", CROCKFORD.encode())
+
+
 def pseudonym(exchange_id: int, user_id: int, key: bytes | None = None) -> str:
     """Return the stable pseudonym of ``user_id`` in ``exchange_id`` (e.g. "P-7K3Q9M2X")."""
     message = f"{exchange_id}:{user_id}".encode()
-    digest = hmac.new(key if key is not None else _key(), message, hashlib.sha256).digest()
-    number = int.from_bytes(digest[:5], "big")  # 40 bits, 8 characters of 5 bits
-    code = "".join(CROCKFORD[(number >> shift) & 31] for shift in range(35, -1, -5))
-    return f"P-{code}"
+    digest = hmac.digest(key if key is not None else _key(), message, "sha256")
+    # the first 40 bits as 8 base-32 digits, most significant first
+    return "P-" + base64.b32encode(digest[:5]).translate(_TO_CROCKFORD).decode()
 
 
 def sharing_exchanges(exchange_ids: Iterable[int]) -> set[int]:
