@@ -85,12 +85,12 @@ class Masker:
         return record
 
 
-def mask(records: Iterable[Record]) -> Iterator[Record]:
+def mask(records: Iterable[Record], masker: Masker | None = None) -> Iterator[Record]:
     """Yield ``records`` (ordered by exchange, own students before partners) with partner
     students masked; each exchange's partner students come sorted by the name shown, so that
     the order gives away nothing about who hides behind a pseudonym. Only one exchange's
     partner students are held at a time."""
-    masker = Masker()
+    masker = masker or Masker()
     held: list[Record] = []
     for record in records:
         if held and held[0].exchange_id != record.exchange_id:
