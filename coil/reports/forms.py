@@ -32,8 +32,8 @@ class FilterForm(FlaskForm):
     year = SelectField(_l("Academic year"), choices=[], default="")
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
-    course = SelectField(_l("Course"), choices=[], default="")
-    exchange = SelectField(_l("Exchange"), choices=[], default="")
+    course = SelectField(_l("Course"), choices=[], default="", validate_choice=False)
+    exchange = SelectField(_l("Exchange"), choices=[], default="", validate_choice=False)
     country = SelectField(_l("Partner country"), choices=[], default="")
     faculty = SelectField(_l("Faculty or school"), choices=[], default="", validate_choice=False)
     programme = SelectField(_l("Degree programme"), choices=[], default="", validate_choice=False)
@@ -57,12 +57,24 @@ class FilterForm(FlaskForm):
         self.faculty.choices = options([any_, *((name, name) for name in faculties)])
         self.programme.choices = options([any_, *((name, name) for name in programmes)])
 
+    @staticmethod
+    def _offered(field: SelectField) -> bool:
+        return not field.data or field.data in {choice.value for choice in field.choices}
+
+    def validate_course(self, field: SelectField) -> None:
+        if not self._offered(field):
+            raise ValidationError(_l("Choose one of your own courses from the list."))
+
+    def validate_exchange(self, field: SelectField) -> None:
+        if not self._offered(field):
+            raise ValidationError(_l("Choose an exchange your courses take part in."))
+
     def validate_faculty(self, field: SelectField) -> None:
-        if field.data and field.data not in {choice.value for choice in field.choices}:
+        if not self._offered(field):
             raise ValidationError(_l("Choose a faculty of your institution's courses."))
 
     def validate_programme(self, field: SelectField) -> None:
-        if field.data and field.data not in {choice.value for choice in field.choices}:
+        if not self._offered(field):
             raise ValidationError(_l("Choose a programme of your institution's courses."))
 
     def validate_date_to(self, field: DateField) -> None:
