@@ -26,7 +26,6 @@ from coil.pairings.models import Proposal
 from coil.reports.record import Record
 
 CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # no I, L, O, U: read aloud without confusion
-LENGTH = 8  # 40 bits: a clash among a few hundred students of one exchange is negligible
 PURPOSE = b"coil.reports.pseudonym.v1"
 
 
