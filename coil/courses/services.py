@@ -67,6 +67,9 @@ def check_course_data(data: CourseData) -> None:
     """Raise a ServiceError naming the field for the first problem in ``data``."""
     if not data.title.strip():
         raise ServiceError(_("Give the course a title."), field="title")
+    for name in ("faculty", "programme"):
+        if len(getattr(data, name) or "") > 120:
+            raise ServiceError(_("Keep this under %(num)d characters.", num=120), field=name)
     if data.last_day < data.first_day:
         raise ServiceError(_("The last teaching day is before the first."), field="last_day")
     if (data.last_day - data.first_day).days > 366:

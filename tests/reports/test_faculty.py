@@ -83,3 +83,25 @@ def test_the_dashboard_offers_own_faculties_and_refuses_others(kopi: World, auth
     rows = list(csv.DictReader(io.StringIO(response.get_data().decode("utf-8-sig"))))
     response.close()
     assert len(rows) == 3 == count_records(nl(kopi, faculty="Business"))
+
+
+def test_a_too_long_faculty_is_refused_by_the_service(kopi: World, db: Any) -> None:
+    import dataclasses
+
+    import pytest
+
+    from coil.core.errors import ServiceError
+    from coil.courses.services import CourseData, check_course_data
+
+    course = kopi.courses["nl"]
+    data = CourseData(
+        title=course.title,
+        first_day=course.first_day,
+        last_day=course.last_day,
+        timezone=course.timezone,
+        working_languages=[("en", "B2")],
+    )
+    check_course_data(dataclasses.replace(data, faculty="x" * 120))
+    with pytest.raises(ServiceError) as refused:
+        check_course_data(dataclasses.replace(data, programme="x" * 121))
+    assert refused.value.field == "programme"
