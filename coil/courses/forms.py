@@ -44,6 +44,7 @@ from coil.courses.choices import (
 )
 from coil.courses.labels import DISCIPLINE_LABELS, SDG_NAMES, STATUS_LABELS, weekday_name
 from coil.courses.models import Course
+from coil.courses.organisation import OrganisationFields
 from coil.courses.services import CourseData, Meeting
 
 # Dates far from today are typing errors, and the week arithmetic needs room on both sides.
@@ -118,7 +119,7 @@ class MeetingEntry(WeeklyRow):
     """A weekly class meeting: weekday and local start and end time."""
 
 
-class CourseForm(FlaskForm):
+class CourseForm(OrganisationFields, FlaskForm):
     """Everything a course profile holds, usable without JavaScript."""
 
     title = StringField(
@@ -259,6 +260,8 @@ class CourseForm(FlaskForm):
         return CourseData(
             title=self.title.data or "",
             description=self.description.data or "",
+            faculty=self.faculty.data or None,
+            programme=self.programme.data or None,
             isced_codes=sorted(self.isced_codes.data or []),
             eqf_level=self.eqf_level.data,
             instruction_languages=list(self.instruction_languages.data or []),
@@ -298,6 +301,8 @@ def course_form_data(course: Course) -> dict[str, Any]:
     return {
         "title": course.title,
         "description": course.description,
+        "faculty": course.faculty,
+        "programme": course.programme,
         "isced_codes": list(course.isced_codes),
         "eqf_level": course.eqf_level,
         "discipline_preference": course.discipline_preference,

@@ -59,6 +59,8 @@ class Course(TimestampMixin, Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     title: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    faculty: Mapped[str | None] = mapped_column(String(120))  # optional, for coordinators' reports
+    programme: Mapped[str | None] = mapped_column(String(120))
     isced_codes: Mapped[list[str]] = mapped_column(JSON, default=list)
     eqf_level: Mapped[int] = mapped_column(default=6)
     instruction_languages: Mapped[list[str]] = mapped_column(JSON, default=list)

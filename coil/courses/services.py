@@ -44,6 +44,8 @@ class CourseData:
     timezone: str
     working_languages: list[tuple[str, str]]
     description: str = ""
+    faculty: str | None = None
+    programme: str | None = None
     isced_codes: list[str] = field(default_factory=list)
     eqf_level: int = 6
     instruction_languages: list[str] = field(default_factory=list)
@@ -65,6 +67,9 @@ def check_course_data(data: CourseData) -> None:
     """Raise a ServiceError naming the field for the first problem in ``data``."""
     if not data.title.strip():
         raise ServiceError(_("Give the course a title."), field="title")
+    for name in ("faculty", "programme"):
+        if len(getattr(data, name) or "") > 120:
+            raise ServiceError(_("Keep this under %(num)d characters.", num=120), field=name)
     if data.last_day < data.first_day:
         raise ServiceError(_("The last teaching day is before the first."), field="last_day")
     if (data.last_day - data.first_day).days > 366:
@@ -174,6 +179,8 @@ def to_profile(course: Course) -> match_profile.CourseProfile:
 def _apply(course: Course, data: CourseData) -> None:
     course.title = data.title.strip()
     course.description = data.description.strip()
+    course.faculty = (data.faculty or "").strip() or None
+    course.programme = (data.programme or "").strip() or None
     course.isced_codes = list(dict.fromkeys(data.isced_codes))
     course.eqf_level = data.eqf_level
     course.instruction_languages = list(dict.fromkeys(data.instruction_languages))

@@ -1,11 +1,13 @@
 """The demo's reports: the demo institutions' city coordinates (for the travel-emissions
-estimate), set where they are missing. The dashboard reads whatever ledger history the demo
-has; nothing else is needed for the coordinators to see figures."""
+estimate) and the faculty and programme of their courses (for the reports' filters), set where
+they are missing. The dashboard reads whatever ledger history the demo has; nothing else is
+needed for the coordinators to see figures."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
+from coil.courses.models import Course
 from coil.extensions import db
 from coil.institutions.models import Institution
 
@@ -25,4 +27,36 @@ def ensure_coordinates() -> None:
     for institution in institutions:
         if institution.latitude is None or institution.longitude is None:
             institution.latitude, institution.longitude = COORDINATES[institution.name]
+    db.session.flush()
+
+
+BUSINESS = ("Faculty of Business and Economics", "BBA International Business")
+# (institution, course title) -> (faculty, programme)
+ORGANISATION: dict[tuple[str, str], tuple[str, str]] = {
+    ("Hogeschool Amstelland", "Consumer Behaviour"): BUSINESS,
+    ("Hogeschool Amstelland", "International Marketing"): BUSINESS,
+    ("Hogeschool Amstelland", "Social Work in a Diverse Society"): (
+        "Faculty of Society and Law",
+        "BSc Social Work",
+    ),
+    ("Universidad Tecnológica del Valle", "Consumer Insights"): (
+        "Facultad de Negocios",
+        "Licenciatura en Mercadotecnia",
+    ),
+    ("Universidad Tecnológica del Valle", "Global Marketing"): (
+        "Facultad de Negocios",
+        "Licenciatura en Mercadotecnia",
+    ),
+}
+
+
+def ensure_organisation() -> None:
+    """Give the demo courses their faculty and programme (never overwriting ones set by hand)."""
+    rows = db.session.execute(
+        select(Course, Institution.name).join(Institution, Institution.id == Course.institution_id)
+    )
+    for course, institution in rows:
+        found = ORGANISATION.get((institution, course.title))
+        if found is not None and course.faculty is None and course.programme is None:
+            course.faculty, course.programme = found
     db.session.flush()

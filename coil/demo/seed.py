@@ -19,7 +19,7 @@ from coil.demo.credentials import ensure_demo_badge
 from coil.demo.history import ensure_history
 from coil.demo.journeys import ensure_journeys
 from coil.demo.reflections import ensure_demo_reflections
-from coil.demo.reports import ensure_coordinates
+from coil.demo.reports import ensure_coordinates, ensure_organisation
 from coil.demo.rooms import ensure_live_exchange
 from coil.evidence.backfill import backfill
 from coil.extensions import db
@@ -280,5 +280,6 @@ def seed_demo(today: date | None = None) -> list[tuple[str, str, str]]:
     ensure_demo_badge()
     backfill()  # demo databases made before the ledger get their history (adds nothing twice)
     ensure_coordinates()
+    ensure_organisation()
     db.session.commit()
     return logins

@@ -68,7 +68,16 @@ class DeclineForm(FlaskForm):
 
 
 class AgreementForm(FlaskForm):
-    """One text and one confirmation per agreement point (fields added per key)."""
+    """One text and one confirmation per agreement point (fields added per key), and whether
+    partners' reports may name this side's students."""
+
+    share_identities = BooleanField(
+        _l("Partners' coordinators may see our students' names in their reports"),
+        description=_l(
+            "Only when both sides tick this do the partner institution's exports name your "
+            "students (name and e-mail); otherwise they show a pseudonym for each student."
+        ),
+    )
 
 
 for _key in AGREEMENT_KEYS:

@@ -56,6 +56,10 @@ class Proposal(TimestampMixin, Base):
     decline_reason: Mapped[str | None] = mapped_column(Text)
     responded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Whether each side agrees that the partner institutions' reports name its students
+    # (both must agree; otherwise partner students appear under a pseudonym).
+    identities_by_proposer: Mapped[bool] = mapped_column(default=False)
+    identities_by_recipient: Mapped[bool] = mapped_column(default=False)
 
     from_course: Mapped[Course] = relationship("Course", foreign_keys=[from_course_id])
     to_course: Mapped[Course] = relationship("Course", foreign_keys=[to_course_id])
@@ -67,6 +71,11 @@ class Proposal(TimestampMixin, Base):
     agreement: Mapped[list[AgreementItem]] = relationship(
         "AgreementItem", cascade="all, delete-orphan", order_by="AgreementItem.id"
     )
+
+    @property
+    def shares_identities(self) -> bool:
+        """Tell whether both sides agree that partners' reports name each other's students."""
+        return self.identities_by_proposer and self.identities_by_recipient
 
 
 class ProposalMessage(TimestampMixin, Base):

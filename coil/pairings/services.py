@@ -141,11 +141,17 @@ def reply(actor: User, proposal: Proposal, body: str) -> ProposalMessage:
 
 
 def update_agreement(
-    actor: User, proposal: Proposal, texts: dict[str, str], confirmed: set[str]
+    actor: User,
+    proposal: Proposal,
+    texts: dict[str, str],
+    confirmed: set[str],
+    share_identities: bool | None = None,
 ) -> list[str]:
-    """Save the actor's side of the agreement: item texts and which items they confirm.
+    """Save the actor's side of the agreement: item texts, which items they confirm, and
+    (unless None) whether partners' reports may name their side's students.
 
-    A changed text clears the other side's confirmation. Returns the keys that changed.
+    A changed text clears the other side's confirmation. Returns the keys that changed
+    (``share_identities`` among them when the actor's answer changed).
     """
     if not can_take_part(actor, proposal):
         raise ServiceError(_("You cannot change this agreement."))
@@ -167,6 +173,11 @@ def update_agreement(
             setattr(item, theirs, False)
             changed.append(item.key)
         setattr(item, mine, item.key in confirmed and bool(text))
+    if share_identities is not None:
+        side = "identities_by_" + mine.removeprefix("confirmed_by_")
+        if getattr(proposal, side) != share_identities:
+            setattr(proposal, side, share_identities)
+            changed.append("share_identities")
     db.session.flush()
     if changed:
         _tell_other_side(actor, proposal, "agreement_changed")

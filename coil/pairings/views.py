@@ -131,6 +131,8 @@ def _agreement_form(proposal: Proposal, fit: object) -> AgreementForm:
         for item in proposal.agreement:
             getattr(form, item.key).data = item.text or suggested.get(item.key, "")
             getattr(form, f"{item.key}_ok").data = getattr(item, mine)
+        side = "identities_by_" + mine.removeprefix("confirmed_by_")
+        form.share_identities.data = getattr(proposal, side)
     return form
 
 
@@ -196,7 +198,9 @@ def agreement(proposal_id: int) -> ResponseReturnValue:
         texts = {key: getattr(form, key).data or "" for key in AGREEMENT_KEYS}
         confirmed = {key for key in AGREEMENT_KEYS if getattr(form, f"{key}_ok").data}
         try:
-            services.update_agreement(current_user, proposal, texts, confirmed)
+            services.update_agreement(
+                current_user, proposal, texts, confirmed, form.share_identities.data
+            )
         except ServiceError as error:
             refuse(form, error)
         else:

@@ -30,6 +30,7 @@ from sqlalchemy import (
     exists,
     func,
     literal,
+    or_,
     select,
 )
 from sqlalchemy.orm import aliased
@@ -41,9 +42,10 @@ from coil.evidence.models import LedgerEvent
 from coil.exchanges.models import Enrolment, Exchange, ExchangeCourse, ExchangePhase
 from coil.extensions import db
 from coil.institutions.models import Institution
-from coil.reports.emissions import trip_km
+from coil.reports.emissions import point, trip
 from coil.reports.extras import ExchangeExtras
 from coil.reports.filters import Filters
+from coil.reports.privacy import mask
 from coil.reports.record import Record
 from coil.rubrics import value
 from coil.rubrics.models import ExchangeRubric, RubricDimension
@@ -62,12 +64,12 @@ def exchanges_in(filters: Filters) -> Select[Any]:
         query = query.where(Exchange.id == filters.exchange_id)
     member = aliased(ExchangeCourse)
     member_course = aliased(Course)
-    if filters.institution_id is not None:
+    if filters.institution_id is not None or filters.owner_id is not None:
         query = query.where(
             exists()
             .where(member.exchange_id == Exchange.id)
             .where(member_course.id == member.course_id)
-            .where(member_course.institution_id == filters.institution_id)
+            .where(_of_scope(member_course, filters))
         )
     if filters.course_id is not None:
         query = query.where(
@@ -75,6 +77,15 @@ def exchanges_in(filters: Filters) -> Select[Any]:
                 ExchangeCourse.exchange_id == Exchange.id,
                 ExchangeCourse.course_id == filters.course_id,
             )
+        )
+    if filters.faculty or filters.programme:
+        own_member, own_course = aliased(ExchangeCourse), aliased(Course)
+        query = query.where(
+            exists()
+            .where(own_member.exchange_id == Exchange.id)
+            .where(own_course.id == own_member.course_id)
+            .where(_of_scope(own_course, filters))
+            .where(*_faculty_terms(own_course, filters))
         )
     if filters.partner_country:
         partner = aliased(Institution)
@@ -93,6 +104,26 @@ def exchanges_in(filters: Filters) -> Select[Any]:
             )
         )
     return query
+
+
+def _of_scope(course: Any, filters: Filters) -> Any:
+    """Return the condition that ``course`` belongs to the scope (institution, or lecturer)."""
+    terms = [literal(True)]
+    if filters.institution_id is not None:
+        terms.append(course.institution_id == filters.institution_id)
+    if filters.owner_id is not None:
+        terms.append(course.owner_id == filters.owner_id)
+    return and_(*terms)
+
+
+def _faculty_terms(course: Any, filters: Filters) -> list[Any]:
+    """Return the conditions of the faculty and programme filters on ``course``."""
+    terms = []
+    if filters.faculty:
+        terms.append(course.faculty == filters.faculty)
+    if filters.programme:
+        terms.append(course.programme == filters.programme)
+    return terms
 
 
 def exchange_rows(filters: Filters) -> list[Any]:
@@ -213,6 +244,10 @@ def records_query(filters: Filters) -> Select[Any]:
     def zero(column: Any) -> Any:
         return func.coalesce(column, 0)
 
+    partner: Any = literal(0)
+    if filters.institution_id is not None or filters.owner_id is not None:
+        partner = case((_of_scope(Course, filters), 0), else_=1)
+
     query: Any = (
         select(
             Enrolment.exchange_id,
@@ -239,7 +274,9 @@ def records_query(filters: Filters) -> Select[Any]:
             Enrolment.course_id,
             Institution.latitude,
             Institution.longitude,
+            Institution.country.label("home_country"),
             Course.institution_id,
+            partner.label("partner"),
         )
         .join(Exchange, Exchange.id == Enrolment.exchange_id)
         .join(User, User.id == Enrolment.user_id)
@@ -261,12 +298,15 @@ def records_query(filters: Filters) -> Select[Any]:
         )
         .outerjoin(phases, phases.c.exchange_id == Enrolment.exchange_id)
         .where(Enrolment.exchange_id.in_(ids), Enrolment.status == "active")
-        .order_by(Exchange.start_date, Enrolment.exchange_id, User.name, Enrolment.user_id)
+        .order_by(Exchange.start_date, Enrolment.exchange_id, partner, User.name, Enrolment.user_id)
     )
-    if filters.institution_id is not None:
-        query = query.where(Course.institution_id == filters.institution_id)
+    # the scope's own students are narrowed by the course, faculty and programme filters; the
+    # partner institutions' students in the same exchanges all come along (``privacy``)
+    own = [*_faculty_terms(Course, filters)]
     if filters.course_id is not None:
-        query = query.where(Enrolment.course_id == filters.course_id)
+        own.append(Enrolment.course_id == filters.course_id)
+    if own:
+        query = query.where(or_(and_(*own), partner == 1))
     return query
 
 
@@ -294,7 +334,13 @@ def dimension_keys(filters: Filters) -> list[str]:
 
 
 def records(filters: Filters) -> Iterator[Record]:
-    """Yield the participation records in ``filters``, reading the database in batches."""
+    """Yield the participation records in ``filters``, reading the database in batches:
+    per exchange, the scope's students by name, then the partner institutions' students
+    (pseudonymised unless the exchange shares identities; see ``privacy``)."""
+    return mask(_records(filters))
+
+
+def _records(filters: Filters) -> Iterator[Record]:
     extras: ExchangeExtras | None = None
     members: dict[int, list[Any]] = {}
     result = db.session.execute(
@@ -329,10 +375,15 @@ def records(filters: Filters) -> Iterator[Record]:
             reflections=row.reflections,
             events=row.events,
             course_id=row.course_id,
-            trip_km=trip_km(
-                _point(row.latitude, row.longitude), [_point(p[3], p[4]) for p in partners]
-            ),
+            partner=bool(row.partner),
         )
+        avoided = trip(
+            point(row.latitude, row.longitude),
+            row.home_country,
+            [(point(p[3], p[4]), p[2]) for p in partners],
+        )
+        if avoided is not None:
+            record.trip_km, record.trip_band = avoided.km, avoided.band
         if not row.phases:  # no phases stored: the whole exchange is its one phase
             ended = row.end_date < filters.as_of
             record.phases, record.phases_completed = 1, int(ended and row.events > 0)
@@ -345,9 +396,3 @@ def records(filters: Filters) -> Iterator[Record]:
             record.completion = "in_progress"
         extras.fill(record)
         yield record
-
-
-def _point(latitude: float | None, longitude: float | None) -> tuple[float, float] | None:
-    if latitude is None or longitude is None:
-        return None
-    return (latitude, longitude)

@@ -23,6 +23,9 @@ class Filters:
     course_id: int | None = None
     exchange_id: int | None = None
     partner_country: str | None = None
+    faculty: str | None = None  # of the scope's courses
+    programme: str | None = None
+    owner_id: int | None = None  # a lecturer: only exchanges their own courses take part in
     as_of: date = field(default_factory=lambda: _today())
 
     def as_dict(self) -> dict[str, Any]:
@@ -34,6 +37,9 @@ class Filters:
             "course_id": self.course_id,
             "exchange_id": self.exchange_id,
             "partner_country": self.partner_country,
+            "faculty": self.faculty,
+            "programme": self.programme,
+            "owner_id": self.owner_id,
             "as_of": self.as_of.isoformat(),
         }
 
@@ -51,5 +57,8 @@ class Filters:
             course_id=data.get("course_id"),
             exchange_id=data.get("exchange_id"),
             partner_country=data.get("partner_country"),
+            faculty=data.get("faculty"),
+            programme=data.get("programme"),
+            owner_id=data.get("owner_id"),
             as_of=day("as_of") or _today(),
         )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -31,9 +32,11 @@ class FilterForm(FlaskForm):
     year = SelectField(_l("Academic year"), choices=[], default="")
     date_from = DateField(_l("From"), validators=[Optional()])
     date_to = DateField(_l("To"), validators=[Optional()])
-    course = SelectField(_l("Course"), choices=[], default="")
-    exchange = SelectField(_l("Exchange"), choices=[], default="")
+    course = SelectField(_l("Course"), choices=[], default="", validate_choice=False)
+    exchange = SelectField(_l("Exchange"), choices=[], default="", validate_choice=False)
     country = SelectField(_l("Partner country"), choices=[], default="")
+    faculty = SelectField(_l("Faculty or school"), choices=[], default="", validate_choice=False)
+    programme = SelectField(_l("Degree programme"), choices=[], default="", validate_choice=False)
 
     def fill_choices(
         self,
@@ -41,13 +44,38 @@ class FilterForm(FlaskForm):
         courses: list[tuple[int, str]],
         exchanges: list[tuple[int, str]],
         countries: list[tuple[str, str]],
+        faculties: Sequence[str] = (),
+        programmes: Sequence[str] = (),
     ) -> None:
-        """Offer the years, the viewer's courses and exchanges, and the partner countries."""
+        """Offer the years, the viewer's courses and exchanges, the partner countries, and the
+        faculties and programmes of the viewer's courses."""
         any_ = ("", _l("Any"))
         self.year.choices = options([any_, *year_choices(today)])
         self.course.choices = options([any_, *courses])
         self.exchange.choices = options([any_, *exchanges])
         self.country.choices = options([any_, *countries])
+        self.faculty.choices = options([any_, *((name, name) for name in faculties)])
+        self.programme.choices = options([any_, *((name, name) for name in programmes)])
+
+    @staticmethod
+    def _offered(field: SelectField) -> bool:
+        return not field.data or field.data in {choice.value for choice in field.choices}
+
+    def validate_course(self, field: SelectField) -> None:
+        if not self._offered(field):
+            raise ValidationError(_l("Choose one of your own courses from the list."))
+
+    def validate_exchange(self, field: SelectField) -> None:
+        if not self._offered(field):
+            raise ValidationError(_l("Choose an exchange your courses take part in."))
+
+    def validate_faculty(self, field: SelectField) -> None:
+        if not self._offered(field):
+            raise ValidationError(_l("Choose a faculty of your institution's courses."))
+
+    def validate_programme(self, field: SelectField) -> None:
+        if not self._offered(field):
+            raise ValidationError(_l("Choose a programme of your institution's courses."))
 
     def validate_date_to(self, field: DateField) -> None:
         start = self.date_from.data
@@ -72,6 +100,8 @@ class FilterForm(FlaskForm):
             "course": self.course.data,
             "exchange": self.exchange.data,
             "country": self.country.data,
+            "faculty": self.faculty.data,
+            "programme": self.programme.data,
         }
         return {key: value for key, value in raw.items() if value}
 

@@ -20,7 +20,7 @@ from coil.reports.figures import (
     members_of,
     records,
 )
-from coil.reports.summary import Summary, summarise
+from coil.reports.summary import Summary, summarise_apart
 
 
 @dataclass
@@ -33,7 +33,8 @@ class Overview:
     partner_countries: Counter[str]  # country -> partner institutions
     students_by_country: Counter[str]  # every active student of the exchanges, by country
     dimensions: list[str]
-    summary: Summary = field(default_factory=Summary)
+    summary: Summary = field(default_factory=Summary)  # the scope's own students
+    partner_summary: Summary = field(default_factory=Summary)  # partners' students, same exchanges
 
 
 def overview(filters: Filters) -> Overview:
@@ -55,6 +56,7 @@ def overview(filters: Filters) -> Overview:
         .group_by(Institution.country)
     )
     dimensions = dimension_keys(filters)
+    own, partner = summarise_apart(records(filters), dimensions)
     return Overview(
         exchanges=exchanges,
         statuses=Counter(row.status for row in exchanges),
@@ -62,5 +64,6 @@ def overview(filters: Filters) -> Overview:
         partner_countries=Counter(country for _name, country in partners.values()),
         students_by_country=Counter(dict(by_country.all())),
         dimensions=dimensions,
-        summary=summarise(records(filters), dimensions),
+        summary=own,
+        partner_summary=partner,
     )

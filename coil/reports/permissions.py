@@ -1,7 +1,9 @@
 """Who sees reports, starts exports, downloads them and reads the audit log.
 
 - Coordinators see their own institution's dashboard and export their own institution's
-  students' records; admins see every institution together and export every record.
+  students' records; admins see every institution together and export every record;
+  lecturers see and export the exchanges their own courses take part in (their own courses'
+  students by name). Partner institutions' students come along pseudonymised (``privacy``).
 - An export's status and file belong to the person who asked for it and to the coordinators
   of its institution (the international office shares its work); nobody else, admins included,
   downloads another institution's records.
@@ -20,17 +22,28 @@ from coil.reports.models import ExportJob
 
 
 def can_see_reports(actor: Actor) -> bool:
-    """Tell whether ``actor`` may open the dashboard and export (coordinators, admins)."""
+    """Tell whether ``actor`` may open the dashboard and export (coordinators, lecturers,
+    admins)."""
     if not is_signed_in(actor):
         return False
     if actor.role == Role.ADMIN:
         return True
-    return actor.role == Role.COORDINATOR and actor.institution_id is not None
+    return actor.role in (Role.COORDINATOR, Role.LECTURER) and actor.institution_id is not None
+
+
+def can_read_audit(actor: Actor) -> bool:
+    """Tell whether ``actor`` may read an audit log (coordinators, admins)."""
+    return can_see_reports(actor) and actor.role in (Role.COORDINATOR, Role.ADMIN)
 
 
 def scope_of(actor: Actor) -> int | None:
     """Return the institution whose records ``actor`` sees (None: every institution)."""
     return None if actor.role == Role.ADMIN else actor.institution_id
+
+
+def owner_of(actor: Actor) -> int | None:
+    """Return the lecturer whose courses narrow ``actor``'s reports (None: not a lecturer)."""
+    return actor.id if actor.role == Role.LECTURER else None
 
 
 def can_use_job(actor: Actor, job: ExportJob) -> bool:
@@ -59,4 +72,10 @@ def get_job_or_404(job_id: int) -> ExportJob:
 def require_reports() -> None:
     """Refuse anyone who may not see reports (403)."""
     if not can_see_reports(current_user):
+        abort(403)
+
+
+def require_audit() -> None:
+    """Refuse anyone who may not read the audit log (403)."""
+    if not can_read_audit(current_user):
         abort(403)

@@ -41,6 +41,8 @@ class Record:
     peer_evaluations_given: int = 0
     badges: list[str] = field(default_factory=list)
     trip_km: float | None = None  # the return trip this student did not have to make
+    trip_band: str | None = None  # its DESNZ band (``emissions.BANDS``)
+    partner: bool = False  # a partner institution's student in one of the scope's exchanges
 
     @property
     def hours(self) -> float:

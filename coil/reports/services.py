@@ -21,7 +21,7 @@ from coil.extensions import db
 from coil.reports.figures import Filters, count_records
 from coil.reports.ledger import count_events
 from coil.reports.models import FORMATS, KINDS, AuditEntry, ExportJob
-from coil.reports.permissions import can_see_reports, can_use_job, scope_of
+from coil.reports.permissions import can_see_reports, can_use_job, owner_of, scope_of
 
 log = logging.getLogger(__name__)
 
@@ -61,12 +61,12 @@ def request_export(
     """Queue an export of the records (or the raw ledger, ``kind``) in ``filters`` (the actor's
     own scope) in ``fmt``."""
     if not can_see_reports(actor):
-        raise ServiceError(_("Only coordinators and administrators can export records."))
+        raise ServiceError(_("Only coordinators, lecturers and administrators can export records."))
     if fmt not in FORMATS:
         raise ServiceError(_("Choose a format from the list."), field="format")
     if kind not in KINDS:
         raise ServiceError(_("Choose what to export from the list."), field="kind")
-    if filters.institution_id != scope_of(actor):
+    if filters.institution_id != scope_of(actor) or filters.owner_id != owner_of(actor):
         raise ServiceError(_("You can only export your own institution's records."))
     job = ExportJob(
         requested_by_id=actor.id,

@@ -58,6 +58,7 @@ class Summary:
     unplaced: int = 0  # students whose or whose partners' coordinates are unknown
     trip_km: float = 0.0
     co2e_kg: float = 0.0
+    km_by_band: Counter[str] = field(default_factory=Counter)  # DESNZ band -> return-trip km
 
     @property
     def hours(self) -> float:
@@ -78,13 +79,19 @@ def bin_of(events: int) -> str:
     return BINS[0][0]
 
 
-def summarise(records: Iterable[Record], dimensions: Iterable[str]) -> Summary:
-    """Fold ``records`` into the dashboard's figures (one pass, constant memory per record)."""
-    summary = Summary()
-    pre: dict[str, list[float]] = {}
-    post: dict[str, list[float]] = {}
-    peer: list[float] = []
-    for record in records:
+class Fold:
+    """Folds records one at a time into a :class:`Summary` (constant memory per record)."""
+
+    def __init__(self, dimensions: Iterable[str]) -> None:
+        self.dimensions = list(dimensions)
+        self.summary = Summary()
+        self.pre: dict[str, list[float]] = {}
+        self.post: dict[str, list[float]] = {}
+        self.peer: list[float] = []
+
+    def add(self, record: Record) -> None:
+        """Take one record into account."""
+        summary = self.summary
         summary.students += 1
         summary.minutes += record.minutes
         summary.sessions += record.sessions
@@ -94,23 +101,48 @@ def summarise(records: Iterable[Record], dimensions: Iterable[str]) -> Summary:
         summary.completion[record.completion] += 1
         summary.distribution[bin_of(record.events)] += 1
         for key in record.pre.keys() & record.post.keys():
-            pre.setdefault(key, []).append(record.pre[key])
-            post.setdefault(key, []).append(record.post[key])
+            self.pre.setdefault(key, []).append(record.pre[key])
+            self.post.setdefault(key, []).append(record.post[key])
         if record.peer_average is not None:
-            peer.append(record.peer_average)
+            self.peer.append(record.peer_average)
         summary.peer_given += record.peer_evaluations_given
         summary.badges.update(record.badges)
         if record.trip_km is None:
             summary.unplaced += 1
         else:
+            band = record.trip_band or "international"
             summary.travellers += 1
             summary.trip_km += record.trip_km
-    summary.co2e_kg = kg_co2e(summary.trip_km)
-    summary.peer_rated = len(peer)
-    summary.peer_average = round(fmean(peer), 2) if peer else None
-    summary.changes = [
-        Change(key, len(pre[key]), round(fmean(pre[key]), 2), round(fmean(post[key]), 2))
-        for key in dimensions
-        if key in pre
-    ]
-    return summary
+            summary.co2e_kg += kg_co2e(record.trip_km, band)
+            summary.km_by_band[band] += record.trip_km
+
+    def result(self) -> Summary:
+        """Return the summary of the records added."""
+        summary, pre, post, peer = self.summary, self.pre, self.post, self.peer
+        summary.peer_rated = len(peer)
+        summary.peer_average = round(fmean(peer), 2) if peer else None
+        summary.changes = [
+            Change(key, len(pre[key]), round(fmean(pre[key]), 2), round(fmean(post[key]), 2))
+            for key in self.dimensions
+            if key in pre
+        ]
+        return summary
+
+
+def summarise(records: Iterable[Record], dimensions: Iterable[str]) -> Summary:
+    """Fold ``records`` into the dashboard's figures (one pass, constant memory per record)."""
+    fold = Fold(dimensions)
+    for record in records:
+        fold.add(record)
+    return fold.result()
+
+
+def summarise_apart(
+    records: Iterable[Record], dimensions: Iterable[str]
+) -> tuple[Summary, Summary]:
+    """Fold ``records`` in one pass into the scope's own students' figures and the partner
+    institutions' students' figures."""
+    own, partners = Fold(dimensions), Fold(dimensions)
+    for record in records:
+        (partners if record.partner else own).add(record)
+    return own.result(), partners.result()

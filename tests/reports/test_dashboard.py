@@ -24,7 +24,12 @@ def test_filters_that_cannot_hold_are_refused(kopi: World, auth: Any, client: An
     assert wrong_way.status_code == 422
     assert "before its start" in wrong_way.get_data(as_text=True)
     foreign = kopi.stranger_course.id if kopi.stranger_course else 0
-    assert client.get(f"/reports?course={foreign}").status_code == 422
+    foreign_course = client.get(f"/reports?course={foreign}")
+    assert foreign_course.status_code == 422
+    assert "Choose one of your own courses" in foreign_course.get_data(as_text=True)
+    stranger = client.get(f"/reports?exchange={kopi.exchange.id + 999}")
+    assert stranger.status_code == 422
+    assert "Choose an exchange your courses take part in" in stranger.get_data(as_text=True)
     assert client.get("/reports?country=XX").status_code == 422
 
 

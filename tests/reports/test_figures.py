@@ -19,8 +19,8 @@ def nl(world: World, **changes: Any) -> Filters:
 
 
 def test_records_of_own_institution_add_up(kopi: World) -> None:
-    rows = {r.name: r for r in records(nl(kopi))}
-    assert set(rows) == {"Anna", "Bram"}  # not Dewi (Jakarta), not Dirk (dropped out)
+    rows = {r.name: r for r in records(nl(kopi)) if not r.partner}
+    assert set(rows) == {"Anna", "Bram"}  # not Dewi (Jakarta: a partner), not Dirk (dropped out)
     anna, bram = rows["Anna"], rows["Bram"]
     assert (anna.minutes, anna.hours, anna.sessions) == (95, 1.58, 2)
     assert (anna.messages, anna.cross_replies, anna.tasks_done) == (2, 1, 1)
@@ -34,7 +34,7 @@ def test_records_of_own_institution_add_up(kopi: World) -> None:
     assert anna.partners == "Universitas Kopi" and anna.partner_countries == "ID"
     assert (bram.events, bram.phases_completed, bram.completion) == (2, 1, "incomplete")
     assert (bram.peer_evaluations_given, bram.peer_average) == (1, None)
-    assert count_records(nl(kopi)) == 2
+    assert count_records(nl(kopi)) == 3  # and Dewi, Jakarta's student, as a partner
 
 
 def test_summary_of_own_institution(kopi: World) -> None:
@@ -55,26 +55,28 @@ def test_summary_of_own_institution(kopi: World) -> None:
     one_way = emissions.great_circle_km(AMSTERDAM, JAKARTA)
     assert s.travellers == 2 and s.unplaced == 0
     assert s.trip_km == pytest.approx(4 * one_way)
-    assert s.co2e_kg == pytest.approx(4 * one_way * 0.150)
+    # neither Amsterdam nor Jakarta is in the UK: DESNZ's "International, to/from non-UK"
+    assert s.co2e_kg == pytest.approx(4 * one_way * 0.14253)
+    assert dict(s.km_by_band) == pytest.approx({"international": 4 * one_way})
 
 
 def test_scopes_and_filters(kopi: World) -> None:
     jakarta = Filters(kopi.institutions["id"].id, as_of=AS_OF)
-    assert [r.name for r in records(jakarta)] == ["Dewi"]
+    assert [r.name for r in records(jakarta) if not r.partner] == ["Dewi"]
     assert sorted(r.name for r in records(Filters(None, as_of=AS_OF))) == ["Anna", "Bram", "Dewi"]
     assert count_records(nl(kopi, date_to=date(2027, 1, 31))) == 0  # ends before it starts
-    assert count_records(nl(kopi, date_from=date(2027, 4, 30))) == 2  # its last day
-    assert count_records(nl(kopi, partner_country="ID")) == 2
+    assert count_records(nl(kopi, date_from=date(2027, 4, 30))) == 3  # its last day
+    assert count_records(nl(kopi, partner_country="ID")) == 3
     assert count_records(nl(kopi, partner_country="MX")) == 0
     assert count_records(nl(kopi, partner_country="NL")) == 0  # own country is no partner
-    assert count_records(nl(kopi, course_id=kopi.courses["nl"].id)) == 2
+    assert count_records(nl(kopi, course_id=kopi.courses["nl"].id)) == 3
     assert count_records(nl(kopi, exchange_id=kopi.exchange.id + 1)) == 0
     stranger = Filters(kopi.stranger.id, as_of=AS_OF) if kopi.stranger else None
     assert stranger is not None and count_records(stranger) == 0
 
 
 def test_phases_that_have_not_ended_are_in_progress(kopi: World) -> None:
-    march = {r.name: r for r in records(nl(kopi, as_of=date(2027, 3, 15)))}
+    march = {r.name: r for r in records(nl(kopi, as_of=date(2027, 3, 15))) if not r.partner}
     assert march["Anna"].phases_completed == 1  # February has ended, March-April not
     assert march["Anna"].completion == "in_progress"
 
@@ -94,5 +96,7 @@ def test_an_exchange_without_phases_is_one_phase(kopi: World, db: Any) -> None:
     after = {r.name: r for r in records(nl(kopi))}  # 10 May 2027: the exchange has ended
     assert (after["Anna"].phases, after["Anna"].phases_completed) == (1, 1)
     assert after["Anna"].completion == after["Bram"].completion == "complete"
-    during = {r.name: r.completion for r in records(nl(kopi, as_of=date(2027, 3, 1)))}
+    during = {
+        r.name: r.completion for r in records(nl(kopi, as_of=date(2027, 3, 1))) if not r.partner
+    }
     assert during == {"Anna": "in_progress", "Bram": "in_progress"}

@@ -11,7 +11,7 @@ from coil.accounts.models import Role, User
 from coil.extensions import db
 from coil.reports import bp
 from coil.reports.models import AuditEntry
-from coil.reports.permissions import require_reports
+from coil.reports.permissions import require_audit
 
 LIMIT = 500
 
@@ -20,7 +20,7 @@ LIMIT = 500
 @login_required
 def audit() -> ResponseReturnValue:
     """Show the institution's audit log (admins: every institution's), newest first."""
-    require_reports()
+    require_audit()
     query = (
         select(AuditEntry, User.name)
         .outerjoin(User, User.id == AuditEntry.actor_id)

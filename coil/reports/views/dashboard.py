@@ -29,6 +29,6 @@ def dashboard() -> ResponseReturnValue:
         view=view,
         export_form=ExportForm(formdata=None),
         rows=figure_rows(view, locale) if view is not None else {},
-        factor=emissions.FACTOR_KG_PER_PASSENGER_KM,
+        bands=emissions.BANDS,
         **helpers(),
     ), (200 if filters is not None else 422)

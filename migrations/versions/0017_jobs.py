@@ -1,8 +1,8 @@
 """Export jobs: what is exported (participation records or the raw ledger) and when a running
 job last reported progress (a job whose worker died is failed after a while)
 
-Revision ID: 0016_jobs
-Revises: 0015_reports
+Revision ID: 0017_jobs
+Revises: 0016_award_evidence
 Create Date: 2026-12-05 18:45:00
 
 """
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0016_jobs'
-down_revision = '0015_reports'
+revision = '0017_jobs'
+down_revision = '0016_award_evidence'
 branch_labels = None
 depends_on = None
 
