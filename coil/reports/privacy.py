@@ -35,6 +35,11 @@ def _key() -> bytes:
     return hmac.new(raw, PURPOSE, hashlib.sha256).digest()  # a key of its own, not SECRET_KEY
 
 
+def pseudonym_key() -> bytes:
+    """Return the key pseudonyms are made with (read it once per export)."""
+    return _key()
+
+
 #: base 32 digits as the standard alphabet writes them, and as Crockford's does
 _TO_CROCKFORD = bytes.maketrans(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567", CROCKFORD.encode())
 
