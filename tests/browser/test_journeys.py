@@ -106,6 +106,25 @@ def _room_fits_a_phone(page: Any, url: str) -> list[str]:
     return []
 
 
+def _space_updates_live(context: Any, page: Any, url: str) -> list[str]:
+    """A task added in another tab appears on the open space page without a reload."""
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 1280, "height": 900})
+    _visit(page, url)
+    page.evaluate("() => { window.notReloaded = true; }")
+    other = context.new_page()
+    _visit(other, url)
+    other.fill("#title", "Book the interview room")
+    other.locator("form[action$='/tasks'] button[type=submit]").click()
+    other.wait_for_load_state("networkidle")
+    other.close()
+    board = page.locator('[data-space-part="tasks"]')
+    expect(board).to_contain_text("Book the interview room")
+    expect(page.locator("#space-live")).to_contain_text("tasks were changed")
+    return [] if page.evaluate("() => window.notReloaded === true") else ["space page reloaded"]
+
+
 def _course_cards_apart(page: Any, url: str) -> list[str]:
     """At 1280 px the exchange's course cards sit side by side without overlapping."""
     page.set_viewport_size({"width": 1280, "height": 900})
@@ -153,6 +172,10 @@ def test_every_page_is_accessible_and_fits_a_phone(role, chromium, live_server):
                     problems.append(
                         f"{path}: {overflow}px sideways at {width}px ({page.evaluate(WIDEST)})"
                     )
+        if role == "anna":
+            problems += _space_updates_live(
+                context, page, live_server.url + f"/spaces/{ids['space']}"
+            )
         if role in ("anna", "lecturer"):
             problems += _room_fits_a_phone(page, live_server.url + f"/rooms/{ids['room']}")
             problems += _course_cards_apart(page, live_server.url + f"/exchanges/{ids['exchange']}")
