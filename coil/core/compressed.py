@@ -16,6 +16,7 @@ import logging
 import os
 import tempfile
 from collections.abc import Iterator
+from functools import lru_cache
 from pathlib import Path
 
 import brotli
@@ -44,12 +45,19 @@ def compressible(path: Path) -> bool:
         return False
 
 
+@lru_cache(maxsize=1024)
+def _content_hash(path: str, mtime_ns: int, size: int) -> str:
+    with open(path, "rb") as file:
+        return hashlib.sha256(file.read()).hexdigest()[:32]
+
+
 def compressed_copy(folder: Path, path: Path, encoding: str) -> Path | None:
     """Return the ``encoding`` copy of ``path``, made now if missing; None when it saves nothing."""
-    data = path.read_bytes()
-    target = folder / f"{hashlib.sha256(data).hexdigest()[:32]}.{encoding}"
+    stat = path.stat()
+    target = folder / f"{_content_hash(str(path), stat.st_mtime_ns, stat.st_size)}.{encoding}"
     if target.exists():
         return target if target.stat().st_size > 0 else None
+    data = path.read_bytes()
     packed = ENCODINGS[encoding](data)
     folder.mkdir(parents=True, exist_ok=True)
     # An empty copy remembers that compression did not pay, so it is not tried again.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from pathlib import Path
 
@@ -93,3 +94,17 @@ def test_compress_assets_makes_the_copies_ahead(app, instance_path, tmp_path):
     assert br < gz < total
     assert any((instance_path / "compressed").glob("*.br"))
     assert "client.js" not in result.output  # totals only
+
+
+def test_a_file_that_does_not_shrink_goes_as_it_is(app, client, tmp_path):
+    dist = tmp_path / "socket.io-client" / "dist"
+    dist.mkdir(parents=True)
+    noise = os.urandom(4096)  # random bytes do not compress
+    (dist / "noise.js").write_bytes(noise)
+    app.config["NODE_MODULES"] = str(tmp_path)
+    for _ in range(2):  # the second time from the remembered verdict
+        response = client.get(
+            "/vendor/socket.io-client/noise.js", headers={"Accept-Encoding": "br"}
+        )
+        assert "Content-Encoding" not in response.headers and response.data == noise
+        response.close()
