@@ -95,6 +95,25 @@ def _visit(page: Any, url: str) -> None:
     page.wait_for_load_state("networkidle")
 
 
+def _switch_language(page: Any, locale: str) -> None:
+    """Choose the interface language with the footer's form, as a person would."""
+    page.select_option("#footer-locale", locale)
+    page.locator(".language-switch button[type=submit]").click()
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate("() => document.documentElement.lang") == locale
+
+
+def _check(page: Any, url: str, axe: str, label: str) -> list[str]:
+    """Run axe-core on one page and see that it does not scroll sideways at this width."""
+    _visit(page, url)
+    page.evaluate(axe)
+    found = [f"{label}: axe {v['id']} at {v['targets']}" for v in page.evaluate(RUN_AXE)]
+    overflow = page.evaluate(SIDEWAYS)
+    if overflow > 0:
+        found.append(f"{label}: {overflow}px sideways ({page.evaluate(WIDEST)})")
+    return found
+
+
 def _room_fits_a_phone(page: Any, url: str) -> list[str]:
     """At 390 x 844 the room shows its messages and the whole message box without scrolling."""
     page.set_viewport_size({"width": 390, "height": 844})
@@ -172,6 +191,13 @@ def test_every_page_is_accessible_and_fits_a_phone(role, chromium, live_server):
                     problems.append(
                         f"{path}: {overflow}px sideways at {width}px ({page.evaluate(WIDEST)})"
                     )
+        if role in ("anna", "lecturer"):  # Dutch and Spanish words are longer: spot-check
+            page.set_viewport_size({"width": 390, "height": 844})
+            for locale in ("nl", "es"):
+                _switch_language(page, locale)
+                for path in paths[:9]:
+                    problems += _check(page, live_server.url + path, axe, f"{path} ({locale})")
+            _switch_language(page, "en")
         if role == "anna":
             problems += _space_updates_live(
                 context, page, live_server.url + f"/spaces/{ids['space']}"
