@@ -154,6 +154,8 @@ class Config:
         self.SESSION_COOKIE_SECURE = self.SITE_URL.startswith("https://")
         self.REMEMBER_COOKIE_SECURE = self.SESSION_COOKIE_SECURE
         self.NODE_MODULES = _env("NODE_MODULES", str(BASE_DIR / "node_modules"))
+        # compressed copies of static files (coil/core/compressed.py); default <instance>/compressed
+        self.COMPRESSED_ASSETS = _env("COMPRESSED_ASSETS", "")
         self.WTF_CSRF_TIME_LIMIT = None  # a form left open over lunch should still submit
         # Live rooms: message size, a per-person send limit (shared through Redis when the
         # rate-limit storage is Redis), and group commit of sends (see coil/chat/writer.py).

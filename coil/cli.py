@@ -212,6 +212,24 @@ def worker_command(workers: int, once: bool) -> None:
     run_consumer(app, workers)
 
 
+@cli.command("compress-assets")
+@with_appcontext
+def compress_assets_command() -> None:
+    """Compress the static files and served npm files now, so no visitor waits for it."""
+    from flask import current_app
+
+    from coil.core.assets import VENDOR_DIRS
+    from coil.core.compressed import compress_folder
+
+    roots = [Path(current_app.static_folder or "static")]
+    roots += [Path(current_app.config["NODE_MODULES"]) / p / d for p, d in VENDOR_DIRS.items()]
+    total = [0, 0, 0]
+    for root in roots:
+        for _path, size, made in compress_folder(current_app, root):
+            total = [total[0] + size, total[1] + made["br"], total[2] + made["gzip"]]
+    click.echo(f"{total[0]} bytes of text assets: {total[1]} with Brotli, {total[2]} with gzip")
+
+
 def main() -> None:
     """Run the ``coil`` command line."""
     cli(prog_name="coil")

@@ -6,9 +6,9 @@ the packages listed here are reachable (node_modules is not served wholesale).
 Every URL built with ``url_for('static', ...)`` or ``url_for('vendor.vendor', ...)`` carries
 ``v=<hash of the file's bytes>``. A request that names the current hash is cached for a year as
 immutable; any other (an old hash, none, an ES module imported by a relative path) must be
-revalidated (``no-cache`` with an ETag), so a deploy never serves a stale file. Compression is
-left to the reverse proxy (docs/deployment.md), for text assets only: HTML pages carry CSRF
-tokens next to reflected input (the BREACH attack).
+revalidated (``no-cache`` with an ETag), so a deploy never serves a stale file. Text assets
+are sent Brotli- or gzip-compressed when the browser accepts it (coil/core/compressed.py); pages
+are not (BREACH, docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -20,6 +20,8 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, abort, current_app, request, send_from_directory
 from flask.typing import ResponseReturnValue
+
+from coil.core.compressed import compress_response
 
 bp = Blueprint("vendor", __name__)
 
@@ -92,6 +94,7 @@ def _cache_headers(response: Response) -> Response:
         return response
     asked = request.args.get("v")
     path = _asset_path(request.endpoint or "", dict(request.view_args or {}))
+    response = compress_response(response, path)
     if asked is not None and path is not None and asked == file_version(path):
         response.cache_control.public = True
         response.cache_control.max_age = YEAR

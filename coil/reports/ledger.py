@@ -13,18 +13,17 @@ PostgreSQL (``stream_results``), ``fetchmany`` batches on SQLite, never all rows
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from operator import attrgetter
 from typing import Any
 
 from flask_babel import gettext as _
-import json
-
 from sqlalchemy import CursorResult, Select, Text, and_, case, cast, func, literal, select
 
 from coil.accounts.models import User
-from coil.evidence.models import LedgerEvent
 from coil.courses.models import Course
+from coil.evidence.models import LedgerEvent
 from coil.exchanges.models import Exchange
 from coil.extensions import db
 from coil.reports.figures import exchanges_in

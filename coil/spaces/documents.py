@@ -16,6 +16,7 @@ from coil.evidence import kinds
 from coil.evidence.backfill import Backfill, backfill_requested
 from coil.evidence.services import record
 from coil.extensions import db
+from coil.spaces.live import announce_change
 from coil.spaces.models import Document, DocumentVersion, Space
 from coil.spaces.storage import human_size
 
@@ -94,6 +95,7 @@ def _add_version(
         subject_id=version.id,
         payload={"document": document.id, "number": version.number},
     )
+    announce_change(document.space, "documents", actor)
     return version
 
 

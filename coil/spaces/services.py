@@ -29,6 +29,7 @@ from coil.exchanges.models import Exchange
 from coil.exchanges.signals import course_joined
 from coil.extensions import db
 from coil.spaces.content import ContentRefused, check_content, read_head
+from coil.spaces.live import announce_change
 from coil.spaces.models import TASK_STATUSES, Space, StoredFile, Task
 from coil.spaces.storage import Storage, TooLarge, get_storage, human_size
 from coil.teams.membership import people_of as exchange_people
@@ -121,6 +122,7 @@ def create_task(
     db.session.add(task)
     db.session.flush()
     record(kinds.TASK_CREATED, space.exchange_id, actor, subject_id=task.id)
+    announce_change(space, "tasks", actor)
     log.info("task %s created in space %s by user %s", task.id, space.id, actor.id)
     return task
 
@@ -142,6 +144,7 @@ def update_task(
     task.due_at = due_at
     task.updated_at = utcnow()
     db.session.flush()
+    announce_change(space, "tasks", actor)
     log.info("task %s updated by user %s", task.id, actor.id)
     return task
 
@@ -155,12 +158,14 @@ def move_task(actor: User, task: Task, status: str) -> Task:
     task.status = status
     task.updated_at = utcnow()
     db.session.flush()
+    announce_change(task.space, "tasks", actor)
     log.info("task %s moved to %s by user %s", task.id, status, actor.id)
     return task
 
 
 def delete_task(actor: User, task: Task) -> None:
     """Remove a task from the board."""
+    announce_change(task.space, "tasks", actor)
     db.session.delete(task)
     db.session.flush()
     log.info("task %s deleted by user %s", task.id, actor.id)
@@ -241,6 +246,7 @@ def upload_file(
         storage.delete(saved.key)
         raise
     _forget_uncommitted(storage, saved.key)
+    announce_change(space, "files", actor)
     log.info(
         "file %s (%s bytes) uploaded to space %s by user %s",
         stored.id,
@@ -268,6 +274,7 @@ def delete_file(actor: User, stored: StoredFile, storage: Storage | None = None)
     """Delete a stored file: the row now, the bytes once the deletion is committed."""
     storage = storage or get_storage()
     key = stored.storage_key
+    announce_change(db.session.get_one(Space, stored.space_id), "files", actor)
     db.session.delete(stored)
     db.session.flush()
     after_commit(lambda: storage.delete(key))

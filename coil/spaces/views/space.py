@@ -126,6 +126,7 @@ def render_space(
         "task_form": new_task or task_form(space),
         "upload_form": upload_form(upload),
         "file_size": human_size,
+        "needs_socket": True,  # the board, documents and files update live (static/js/space.js)
     }
     return render_template("spaces/show.html", **context), status
 
